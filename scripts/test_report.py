@@ -1,0 +1,62 @@
+"""Read an Odoo test-run log: show what failed, and count from Odoo's results.
+
+``python test_report.py LOGFILE``. Prints every ERROR/CRITICAL record (with its
+traceback) and every skipped test, then the plain last line
+``N passed, N failed``. The counts come from Odoo's own ``odoo.tests.result``
+summary; a skipped test counts as failed (a browser tour is skipped silently
+when Chromium or websocket-client is missing, which must not pass for green),
+and so does an error logged outside any test. Exit status 1 when anything
+failed or no test ran.
+"""
+
+import re
+import sys
+
+RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)$")
+SUMMARY = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests when loading database")
+SKIPPED = re.compile(r"^skipped (?P<test>.+?) : (?P<reason>.*)$")
+
+
+def read_records(path):
+    record = None
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            match = RECORD.match(line)
+            if match:
+                if record:
+                    yield record
+                record = dict(match.groupdict(), lines=[line.rstrip("\n")])
+            elif record:
+                record["lines"].append(line.rstrip("\n"))
+    if record:
+        yield record
+
+
+def main():
+    summary, skipped, problems = None, [], []
+    for record in read_records(sys.argv[1]):
+        if record["logger"] == "odoo.tests.result" and SUMMARY.search(record["msg"]):
+            summary = SUMMARY.search(record["msg"])
+        if record["level"] in ("ERROR", "CRITICAL"):
+            problems.append(record)
+        elif SKIPPED.match(record["msg"]):
+            skipped.append(SKIPPED.match(record["msg"]))
+
+    for record in problems:
+        print("\n".join(record["lines"]))
+    for skip in skipped:
+        print(f"SKIPPED (counted as failed): {skip['test']}: {skip['reason']}")
+
+    run = int(summary["run"]) if summary else 0
+    failed = int(summary["failed"]) + int(summary["errors"]) if summary else 0
+    # Errors logged outside any test (loading, install) count once each.
+    failed = max(failed, len(problems)) + len(skipped)
+    passed = max(run - failed, 0)
+    if not run:
+        print("no test ran" + ("" if summary else ": Odoo logged no test result (see the log above)"))
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not run else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
