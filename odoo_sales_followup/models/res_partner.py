@@ -1,0 +1,388 @@
+import threading
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, split_every
+
+from ..tools import relationship_level, typical_interval
+from .res_partner_level_change import LEVEL_SELECTION
+
+#: Stored facts of the level engine, kept equal on a commercial partner and its contacts.
+LEVEL_FACTS = (
+    "relationship_level",
+    "first_purchase_date",
+    "last_purchase_date",
+    "purchase_count",
+    "purchase_interval_days",
+    "next_purchase_date",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    relationship_level = fields.Selection(
+        LEVEL_SELECTION,
+        default="potential",
+        required=True,
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Where the relationship with this customer stands, computed from sales data: "
+        "potential (no contact yet), prospect (in contact, no purchase), new customer "
+        "(first purchases), active customer (buys regularly), dormant customer (past the "
+        "usual purchase interval). Contacts show their company's level.",
+    )
+    first_purchase_date = fields.Date(readonly=True, index=True, copy=False)
+    last_purchase_date = fields.Date(readonly=True, index=True, copy=False)
+    purchase_count = fields.Integer(
+        string="Purchases",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Confirmed sales orders plus posted customer invoices that belong to no order.",
+    )
+    purchase_interval_days = fields.Integer(
+        string="Purchase interval (days)",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Usual number of days between this customer's purchases: the median gap between "
+        "purchase days once there are three of them, before that the interval of the "
+        "customer's tags or the company's default.",
+    )
+    next_purchase_date = fields.Date(
+        string="Next expected purchase",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Last purchase date plus the purchase interval.",
+    )
+    level_change_count = fields.Integer(compute="_compute_level_change_count", string="Level changes")
+
+    def _compute_level_change_count(self):
+        commercial = self.commercial_partner_id.filtered("id")
+        counts = dict(
+            self.env["res.partner.level.change"]._read_group(
+                [("partner_id", "in", commercial.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.level_change_count = counts.get(partner.commercial_partner_id, 0)
+
+    # ---- CRUD ----
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + list(LEVEL_FACTS)
+
+    def write(self, vals):
+        previous = self.commercial_partner_id if "parent_id" in vals else self.browse()
+        result = super().write(vals)
+        if "parent_id" in vals:
+            # A contact's documents move with it to its new company.
+            (previous | self.commercial_partner_id)._update_relationship_levels("recompute")
+        return result
+
+    # ---- ACTIONS ----
+
+    def action_recompute_relationship_levels(self):
+        """Recompute the relationship levels of these partners from their history.
+
+        On an empty recordset, rebuild every partner's level (Sales administrators only).
+
+        :return: the number of commercial partners recomputed
+        """
+        if self:
+            self.check_access("read")
+            self._update_relationship_levels("recompute")
+            return len(self.commercial_partner_id)
+        if not self.env.is_superuser() and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(_("Only Sales administrators can recompute the relationship levels of every partner."))
+        return self._rebuild_relationship_levels("recompute")
+
+    def action_view_level_changes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_partner_level_change")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_by_level_to": False}
+        return action
+
+    # ---- LEVEL ENGINE ----
+
+    @api.model
+    def _cron_update_relationship_levels(self):
+        """Daily: move customers whose expected purchase is overdue to dormant."""
+        candidates = self.env.execute_query(
+            SQL(
+                """SELECT id FROM res_partner
+                    WHERE id = commercial_partner_id
+                      AND relationship_level IN ('new', 'active')
+                      AND next_purchase_date < %s
+                 ORDER BY id""",
+                fields.Date.today(),
+            )
+        )
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._process_level_batches([row[0] for row in candidates], "scheduled", auto_commit=auto_commit)
+
+    @api.model
+    def _rebuild_relationship_levels(self, event):
+        """Recompute every commercial partner from history; return how many."""
+        self.env.flush_all()
+        rows = self.env.execute_query(SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id ORDER BY id"))
+        self._process_level_batches([row[0] for row in rows], event)
+        return len(rows)
+
+    @api.model
+    def _process_level_batches(self, partner_ids, event, auto_commit=False):
+        done = 0
+        for batch in split_every(self._get_level_batch_size(), partner_ids, list):
+            self._apply_level_facts(batch, event, {})
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
+                self.env.cr.commit()
+            # Keep memory bounded by the batch, not by the number of partners.
+            self.env.invalidate_all()
+
+    def _update_relationship_levels(self, event, origins=None):
+        """Bring the level facts of these partners' commercial entities up to date.
+
+        Called in the transaction of the event that may change them: a few queries
+        per batch of partners, whatever their number.
+
+        :param event: key of ``res.partner.level.change.event``
+        :param origins: {commercial partner id: "model,id"} of the causing documents
+        """
+        partner_ids = self.commercial_partner_id.ids
+        for batch in split_every(self._get_level_batch_size(), partner_ids, list):
+            self._apply_level_facts(batch, event, origins or {})
+
+    @api.model
+    def _apply_level_facts(self, partner_ids, event, origins):
+        self.env.flush_all()
+        facts = self._read_purchase_facts(partner_ids)
+        contacted = self._read_contacted_partners([pid for pid in partner_ids if pid not in facts])
+        states = self._read_level_states(partner_ids)
+        companies = self.env["res.company"].sudo().browse({state["company_id"] for state in states.values()} - {None})
+        settings = {company.id: company for company in companies}
+        today = fields.Date.today()
+        updates, changes = [], []
+        for partner_id, state in states.items():
+            company = settings.get(state["company_id"]) or self.env.company.sudo()
+            count, first, last, purchase_days, median_gap = facts.get(partner_id, (0, None, None, 0, None))
+            interval = typical_interval(
+                median_gap, purchase_days, state["category_interval"] or company.level_purchase_interval_days
+            )
+            level = relationship_level(
+                count,
+                last and (today - last).days,
+                interval,
+                company.level_purchase_threshold,
+                company.level_dormant_tolerance,
+                partner_id in contacted,
+            )
+            values = {
+                "relationship_level": level,
+                "first_purchase_date": first,
+                "last_purchase_date": last,
+                "purchase_count": count,
+                "purchase_interval_days": interval,
+                "next_purchase_date": last and last + timedelta(days=interval),
+            }
+            if any(values[fname] != state[fname] for fname in LEVEL_FACTS):
+                updates.append((partner_id, values))
+            if level != state["relationship_level"]:
+                changes.append((partner_id, state, level))
+        self._write_level_facts(updates)
+        self._record_level_changes(changes, event, origins)
+
+    @api.model
+    def _read_purchase_facts(self, partner_ids):
+        """{commercial partner id: (purchases, first day, last day, purchase days, median gap)}.
+
+        A purchase is a confirmed sales order (dated by its order date) or a posted
+        customer invoice linked to no order line (dated by its invoice date), of the
+        partner or of any of its contacts, in any company.
+        """
+        if not partner_ids:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH purchase AS (
+                    SELECT partner.commercial_partner_id AS partner_id, so.date_order::date AS day
+                      FROM sale_order so
+                      JOIN res_partner partner ON partner.id = so.partner_id
+                     WHERE so.state = 'sale'
+                       AND partner.commercial_partner_id = ANY(%(ids)s)
+                    UNION ALL
+                    SELECT move.commercial_partner_id, move.invoice_date
+                      FROM account_move move
+                     WHERE move.move_type = 'out_invoice'
+                       AND move.state = 'posted'
+                       AND move.commercial_partner_id = ANY(%(ids)s)
+                       AND NOT EXISTS (
+                           SELECT 1
+                             FROM account_move_line line
+                             JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = line.id
+                            WHERE line.move_id = move.id
+                       )
+                ), purchase_day AS (
+                    SELECT partner_id, day, COUNT(*) AS purchases
+                      FROM purchase
+                     GROUP BY partner_id, day
+                ), gap AS (
+                    SELECT partner_id, day, purchases,
+                           day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day) AS gap
+                      FROM purchase_day
+                )
+                SELECT partner_id, SUM(purchases)::int, MIN(day), MAX(day), COUNT(*)::int,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)
+                  FROM gap
+                 GROUP BY partner_id
+                """,
+                ids=partner_ids,
+            )
+        )
+        return {row[0]: row[1:] for row in rows}
+
+    @api.model
+    def _read_contacted_partners(self, partner_ids):
+        """Commercial partners in contact: a lead or opportunity (even lost), a
+        quotation or order in any state, or an activity done on them or a contact."""
+        if not partner_ids:
+            return set()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner.commercial_partner_id
+                  FROM crm_lead lead
+                  JOIN res_partner partner ON partner.id = lead.partner_id
+                 WHERE partner.commercial_partner_id = ANY(%(ids)s)
+                 UNION
+                SELECT partner.commercial_partner_id
+                  FROM sale_order so
+                  JOIN res_partner partner ON partner.id = so.partner_id
+                 WHERE partner.commercial_partner_id = ANY(%(ids)s)
+                 UNION
+                SELECT partner.commercial_partner_id
+                  FROM mail_message message
+                  JOIN res_partner partner ON message.model = 'res.partner' AND message.res_id = partner.id
+                 WHERE message.mail_activity_type_id IS NOT NULL
+                   AND partner.commercial_partner_id = ANY(%(ids)s)
+                """,
+                ids=partner_ids,
+            )
+        )
+        return {row[0] for row in rows}
+
+    @api.model
+    def _read_level_states(self, partner_ids):
+        """{partner id: stored level facts, company, salesperson, tag interval}."""
+        columns = ", ".join(LEVEL_FACTS)
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT partner.id, partner.company_id, partner.user_id,
+                       %(columns)s,
+                       (SELECT MIN(tag.purchase_interval_days)
+                          FROM res_partner_res_partner_category_rel rel
+                          JOIN res_partner_category tag ON tag.id = rel.category_id
+                         WHERE rel.partner_id = partner.id AND tag.purchase_interval_days > 0
+                       ) AS category_interval
+                  FROM res_partner partner
+                 WHERE partner.id = ANY(%(ids)s)
+                 ORDER BY partner.id
+                """,
+                columns=SQL(columns),
+                ids=partner_ids,
+            )
+        )
+        return {row["id"]: row for row in rows}
+
+    @api.model
+    def _write_level_facts(self, updates):
+        """Store the facts on each commercial partner and its contacts, in one query."""
+        if not updates:
+            return
+        values = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::varchar, %s::date, %s::date, %s::int, %s::int, %s::date)",
+                partner_id,
+                *(vals[fname] for fname in LEVEL_FACTS),
+            )
+            for partner_id, vals in updates
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET relationship_level = v.relationship_level,
+                       first_purchase_date = v.first_purchase_date,
+                       last_purchase_date = v.last_purchase_date,
+                       purchase_count = v.purchase_count,
+                       purchase_interval_days = v.purchase_interval_days,
+                       next_purchase_date = v.next_purchase_date,
+                       write_uid = %(uid)s,
+                       write_date = NOW() AT TIME ZONE 'UTC'
+                  FROM (VALUES %(values)s) AS v(id, relationship_level, first_purchase_date, last_purchase_date,
+                                               purchase_count, purchase_interval_days, next_purchase_date)
+                 WHERE partner.commercial_partner_id = v.id
+                """,
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.invalidate_model([*LEVEL_FACTS, "write_uid", "write_date"])
+
+    @api.model
+    def _record_level_changes(self, changes, event, origins):
+        if not changes:
+            return
+        salespeople = self.env["res.users"].sudo().browse({state["user_id"] for _pid, state, _level in changes} - {None})
+        teams = {user.id: user.sale_team_id.id for user in salespeople}
+        # sudo: the history is a fact recorded for whoever's action moved the level;
+        # salespeople only read it.
+        self.env["res.partner.level.change"].sudo().create(
+            [
+                {
+                    "partner_id": partner_id,
+                    "level_from": state["relationship_level"],
+                    "level_to": level,
+                    "event": event,
+                    "origin_ref": origins.get(partner_id),
+                    "salesperson_id": state["user_id"] or self.env.uid,
+                    "team_id": teams.get(state["user_id"]) or self.env.user.sale_team_id.id,
+                    "company_id": state["company_id"],
+                }
+                for partner_id, state, level in changes
+            ]
+        )
+        if event == "initial":
+            return
+        labels = dict(self._fields["relationship_level"]._description_selection(self.env))
+        events = dict(self.env["res.partner.level.change"]._fields["event"]._description_selection(self.env))
+        partners = self.browse([partner_id for partner_id, _state, _level in changes])
+        partners._message_log_batch(
+            bodies={
+                partner_id: _(
+                    "Relationship level: %(old)s → %(new)s (%(event)s)",
+                    old=labels[state["relationship_level"]],
+                    new=labels[level],
+                    event=events[event],
+                )
+                for partner_id, state, level in changes
+            }
+        )
+
+    @api.model
+    def _get_level_batch_size(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("odoo_sales_followup.level_batch_size", 5000))
+
+    @api.model
+    def _origins_of(self, documents):
+        """{commercial partner id: "model,id"} of documents that have a partner_id."""
+        return {doc.partner_id.commercial_partner_id.id: f"{doc._name},{doc.id}" for doc in documents if doc.partner_id}

@@ -1,0 +1,1 @@
+from .relationship_level import LEVELS, relationship_level, typical_interval

@@ -1,0 +1,4 @@
+from . import test_level_access
+from . import test_level_settings
+from . import test_level_tools
+from . import test_relationship_levels
