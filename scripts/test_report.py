@@ -49,8 +49,10 @@ def main():
 
     run = int(summary["run"]) if summary else 0
     failed = int(summary["failed"]) + int(summary["errors"]) if summary else 0
-    # Errors logged outside any test (loading, install) count once each.
-    failed = max(failed, len(problems)) + len(skipped)
+    if not failed:
+        # Errors logged outside any test (loading, install) count once each.
+        failed = len(problems)
+    failed += len(skipped)
     passed = max(run - failed, 0)
     if not run:
         print("no test ran" + ("" if summary else ": Odoo logged no test result (see the log above)"))

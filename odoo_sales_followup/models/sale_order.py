@@ -19,7 +19,9 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        self._update_partner_levels(orders.partner_id, orders, "quotation")
+        # Orders imported as confirmed are purchases from the start.
+        event = "order_confirmed" if "sale" in orders.mapped("state") else "quotation"
+        self._update_partner_levels(orders.partner_id, orders, event)
         return orders
 
     def write(self, vals):

@@ -1,0 +1,28 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install", "sales_followup_levels")
+class TestDemoStory(TransactionCase):
+    """The demo customers sit at the levels their stories tell (when demo data is loaded)."""
+
+    def test_demo_customers_levels(self):
+        if not self.env.ref("odoo_sales_followup.demo_partner_metro", raise_if_not_found=False):
+            return  # database without demo data: nothing to check
+        expected = {
+            "demo_partner_baltic": "potential",
+            "demo_partner_severny_les": "potential",
+            "demo_partner_sunrise": "prospect",
+            "demo_partner_smirnova": "prospect",
+            "demo_partner_romashka": "new",
+            "demo_partner_greenfield": "new",
+            "demo_partner_metro": "active",
+            "demo_partner_metro_buyer": "active",
+            "demo_partner_technosnab": "active",
+            "demo_partner_harbor": "dormant",
+            "demo_partner_vektor": "dormant",
+        }
+        for xmlid, level in expected.items():
+            partner = self.env.ref(f"odoo_sales_followup.{xmlid}")
+            self.assertEqual(partner.relationship_level, level, partner.name)
+        metro = self.env.ref("odoo_sales_followup.demo_partner_metro")
+        self.assertEqual((metro.purchase_count, metro.purchase_interval_days), (5, 14))
