@@ -30,6 +30,14 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         self.assertEqual(self.globex.relationship_level, "prospect")
         self.assertEqual(self.globex.purchase_count, 0, "a quotation is not a purchase")
 
+    def test_deleting_the_only_contact_goes_back(self):
+        lead = self.env["crm.lead"].create({"name": "Globex lead", "partner_id": self.globex.id})
+        quotation = self._order(self.globex, confirm=False)
+        lead.unlink()
+        self.assertEqual(self.globex.relationship_level, "prospect", "the quotation is still there")
+        quotation.unlink()
+        self.assertEqual(self.globex.relationship_level, "potential")
+
     def test_activity_done_makes_prospect(self):
         activity = self.initech.activity_schedule("mail.mail_activity_data_call", summary="First call")
         self.assertEqual(self.initech.relationship_level, "potential", "a planned call is no contact yet")
@@ -132,6 +140,10 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         self.assertEqual(self.acme.relationship_level, "new", "60 days is within 90 x 1.5")
         self._order(self.globex, self._days_ago(60))
         self.assertEqual(self.globex.relationship_level, "dormant", "without tag: 30 x 1.5 days")
+        plants.purchase_interval_days = 30
+        self.assertEqual(self.acme.relationship_level, "dormant", "a tag's new interval applies at once")
+        self.acme.category_id = retail
+        self.assertEqual(self.acme.relationship_level, "new", "and so does a change of tags")
 
     def test_daily_job_moves_overdue_customers_to_dormant(self):
         self._order(self.acme, self._days_ago(20))

@@ -20,6 +20,12 @@ class CrmLead(models.Model):
             self._update_partner_levels(self)
         return result
 
+    def unlink(self):
+        partners = self.partner_id
+        result = super().unlink()
+        partners._update_relationship_levels("lead")
+        return result
+
     @api.model
     def _update_partner_levels(self, leads):
         leads.partner_id._update_relationship_levels("lead", origins=self.env["res.partner"]._origins_of(leads))

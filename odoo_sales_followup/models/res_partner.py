@@ -24,6 +24,7 @@ class ResPartner(models.Model):
 
     relationship_level = fields.Selection(
         LEVEL_SELECTION,
+        string="Relationship level",
         default="potential",
         required=True,
         readonly=True,
@@ -34,8 +35,8 @@ class ResPartner(models.Model):
         "(first purchases), active customer (buys regularly), dormant customer (past the "
         "usual purchase interval). Contacts show their company's level.",
     )
-    first_purchase_date = fields.Date(readonly=True, index=True, copy=False)
-    last_purchase_date = fields.Date(readonly=True, index=True, copy=False)
+    first_purchase_date = fields.Date(string="First purchase date", readonly=True, index=True, copy=False)
+    last_purchase_date = fields.Date(string="Last purchase date", readonly=True, index=True, copy=False)
     purchase_count = fields.Integer(
         string="Purchases",
         readonly=True,
@@ -80,8 +81,8 @@ class ResPartner(models.Model):
     def write(self, vals):
         previous = self.commercial_partner_id if "parent_id" in vals else self.browse()
         result = super().write(vals)
-        if "parent_id" in vals:
-            # A contact's documents move with it to its new company.
+        if {"parent_id", "category_id"} & vals.keys():
+            # A contact's documents move with it to its new company; tags set the interval.
             (previous | self.commercial_partner_id)._update_relationship_levels("recompute")
         return result
 
@@ -106,7 +107,8 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_partner_level_change")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_group_by_level_to": False}
+        action["context"] = {}
+        action["views"] = [(False, "list"), (False, "form"), (False, "pivot"), (False, "graph")]
         return action
 
     # ---- LEVEL ENGINE ----

@@ -12,6 +12,13 @@ class ResPartnerCategory(models.Model):
         "With several tags, the shortest interval applies.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "purchase_interval_days" in vals:
+            partners = self.env["res.partner"].with_context(active_test=False).search([("category_id", "in", self.ids)])
+            partners._update_relationship_levels("recompute")
+        return result
+
     @api.constrains("purchase_interval_days")
     def _check_purchase_interval_days(self):
         for category in self:

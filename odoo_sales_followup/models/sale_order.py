@@ -32,6 +32,12 @@ class SaleOrder(models.Model):
             self._update_partner_levels(previous | self.partner_id, self, event)
         return result
 
+    def unlink(self):
+        partners = self.partner_id
+        result = super().unlink()
+        partners._update_relationship_levels("order_changed")
+        return result
+
     @api.model
     def _update_partner_levels(self, partners, orders, event):
         partners._update_relationship_levels(event, origins=self.env["res.partner"]._origins_of(orders))

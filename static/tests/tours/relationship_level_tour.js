@@ -21,11 +21,6 @@ registry.category("web_tour.tours").add("odoo_sales_followup_relationship_level"
             run: "click",
         },
         {
-            content: "Show the changes as a list",
-            trigger: ".o_switch_view.o_list",
-            run: "click",
-        },
-        {
             content: "The move from new to active customer is recorded",
             trigger: ".o_list_view .o_data_row:contains(Active customer):contains(New customer)",
         },
