@@ -65,6 +65,7 @@ class RelationshipLevelCommon(TransactionCase):
             order.action_confirm()
         if day:
             order.date_order = datetime.combine(day, datetime.min.time().replace(hour=12))
+        self._end_transaction()
         return order
 
     def _invoice(self, partner, day, post=True):
@@ -79,7 +80,12 @@ class RelationshipLevelCommon(TransactionCase):
         )
         if post:
             invoice.action_post()
+        self._end_transaction()
         return invoice
+
+    def _end_transaction(self):
+        """What happens before a commit: levels touched by the transaction are updated."""
+        self.env.cr.flush()
 
     def _changes(self, partner):
         return self.env["res.partner.level.change"].search([("partner_id", "=", partner.id)], order="id")

@@ -32,6 +32,7 @@ class TestLevelAccess(RelationshipLevelCommon):
         other_company = self.env["res.company"].create({"name": "Other Co"})
         foreign = self.env["res.partner"].create({"name": "Foreign Ltd", "is_company": True, "company_id": other_company.id})
         self.env["crm.lead"].create({"name": "Foreign deal", "partner_id": foreign.id, "company_id": other_company.id})
+        self._end_transaction()
         self.assertEqual(foreign.relationship_level, "prospect")
         Change = self.env["res.partner.level.change"]
         self.assertEqual(Change.search([("partner_id", "=", foreign.id)]).company_id, other_company)

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import RelationshipLevelCommon
@@ -17,6 +18,8 @@ class TestRelationshipLevels(RelationshipLevelCommon):
 
     def test_lead_makes_prospect(self):
         lead = self.env["crm.lead"].create({"name": "Globex wants consulting", "partner_id": self.globex.id})
+        self.assertEqual(self.globex.relationship_level, "potential", "updated when the transaction ends")
+        self._end_transaction()
         self.assertEqual(self.globex.relationship_level, "prospect")
         self.assertEqual(lead.partner_relationship_level, "prospect", "the opportunity shows the customer's level")
         change = self._changes(self.globex)
@@ -34,14 +37,18 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         lead = self.env["crm.lead"].create({"name": "Globex lead", "partner_id": self.globex.id})
         quotation = self._order(self.globex, confirm=False)
         lead.unlink()
+        self._end_transaction()
         self.assertEqual(self.globex.relationship_level, "prospect", "the quotation is still there")
         quotation.unlink()
+        self._end_transaction()
         self.assertEqual(self.globex.relationship_level, "potential")
 
     def test_activity_done_makes_prospect(self):
         activity = self.initech.activity_schedule("mail.mail_activity_data_call", summary="First call")
+        self._end_transaction()
         self.assertEqual(self.initech.relationship_level, "potential", "a planned call is no contact yet")
         activity.action_feedback(feedback="Reached the buyer")
+        self._end_transaction()
         self.assertEqual(self.initech.relationship_level, "prospect")
         self.assertEqual(self._changes(self.initech).event, "activity_done")
 
@@ -76,11 +83,13 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         self.assertEqual(self.anna.relationship_level, "active")
         self.assertFalse(self._changes(self.anna), "history is kept on the company, not on each contact")
         carl = self.env["res.partner"].create({"name": "Carl Acme", "parent_id": self.acme.id})
+        self._end_transaction()
         self.assertEqual(carl.relationship_level, "active", "a new contact shows its company's level at once")
 
     def test_contact_leaving_takes_its_orders(self):
         self._order(self.anna, self._days_ago(3))
         self.anna.parent_id = self.globex
+        self._end_transaction()
         self.assertEqual(self.globex.relationship_level, "new")
         self.assertEqual(self.acme.relationship_level, "potential", "nothing of Acme's own is left")
         self.assertEqual(self._changes(self.acme)[-1].event, "recompute")
@@ -90,20 +99,37 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         second = self._order(self.acme, self._days_ago(2))
         self.assertEqual(self.acme.relationship_level, "active")
         second._action_cancel()
+        self._end_transaction()
         self.assertEqual(self.acme.relationship_level, "new")
         self.assertEqual(self._changes(self.acme)[-1].event, "order_cancelled")
         first._action_cancel()
+        self._end_transaction()
         self.assertEqual(self.acme.relationship_level, "prospect", "quotations were a contact")
         self.assertEqual(self.acme.purchase_count, 0)
         self.assertFalse(self.acme.last_purchase_date)
+
+    def test_order_left_half_edited_by_an_onchange(self):
+        """Odoo clears the customer of an order when the customer is blocked; the order
+        is fixed before the transaction ends, so levels must not force it to the database."""
+        blocked = self.env["res.partner"].create({"name": "Blocked", "sale_warn": "block", "sale_warn_msg": "No"})
+        order = self._order(self.globex, confirm=False)
+        order.partner_id = blocked
+        order._onchange_partner_id_warning()
+        self.assertFalse(order.partner_id)
+        order.partner_id = self.initech
+        self._end_transaction()
+        self.assertEqual(self.initech.relationship_level, "prospect")
+        self.assertEqual(self.globex.relationship_level, "potential", "its only quotation moved away")
 
     def test_redating_an_order(self):
         order = self._order(self.acme, self._days_ago(10))
         self.assertEqual(self.acme.relationship_level, "new")
         order.date_order = order.date_order - timedelta(days=90)
+        self._end_transaction()
         self.assertEqual(self.acme.relationship_level, "dormant", "100 days is past 30 x 1.5")
         self.assertEqual(self._changes(self.acme)[-1].event, "order_changed")
         order.date_order = order.date_order + timedelta(days=95)
+        self._end_transaction()
         self.assertEqual(self.acme.relationship_level, "new")
 
     def test_invoice_without_order(self):
@@ -111,15 +137,18 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         self.assertEqual(self.globex.relationship_level, "new")
         self.assertEqual(self._changes(self.globex).origin_ref, invoice)
         invoice.button_draft()
+        self._end_transaction()
         self.assertEqual(self.globex.relationship_level, "potential", "a draft invoice is no purchase")
         invoice.action_post()
         invoice.button_cancel()
+        self._end_transaction()
         self.assertEqual(self.globex.relationship_level, "potential")
 
     def test_invoice_of_an_order_is_not_a_second_purchase(self):
         order = self._order(self.acme, self._days_ago(6))
         invoice = order._create_invoices()
         invoice.action_post()
+        self._end_transaction()
         self.assertEqual(self.acme.purchase_count, 1)
         self.assertEqual(self.acme.relationship_level, "new")
 
@@ -141,8 +170,10 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         self._order(self.globex, self._days_ago(60))
         self.assertEqual(self.globex.relationship_level, "dormant", "without tag: 30 x 1.5 days")
         plants.purchase_interval_days = 30
+        self._end_transaction()
         self.assertEqual(self.acme.relationship_level, "dormant", "a tag's new interval applies at once")
         self.acme.category_id = retail
+        self._end_transaction()
         self.assertEqual(self.acme.relationship_level, "new", "and so does a change of tags")
 
     def test_daily_job_moves_overdue_customers_to_dormant(self):
@@ -162,6 +193,7 @@ class TestRelationshipLevels(RelationshipLevelCommon):
 
     def test_recompute_from_history_equals_incremental(self):
         self.env["crm.lead"].create({"name": "Initech lead", "partner_id": self.initech.id})
+        self._end_transaction()
         for days_ago in (200, 170, 140, 70):
             self._order(self.anna, self._days_ago(days_ago))
         self._order(self.globex, self._days_ago(3))
@@ -187,25 +219,22 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         self.assertEqual(self.acme.relationship_level, "dormant", "last purchase 70 days ago, usually every 30 days")
 
     def test_updates_are_set_based(self):
-        many = self.env["res.partner"].create([{"name": f"Customer {i}", "is_company": True} for i in range(30)])
-        few = many[:2]
-        self.env.invalidate_all()
-        with _QueryCounter(self.env.cr) as counter_few:
-            few._update_relationship_levels("recompute")
-        self.env.invalidate_all()
-        with _QueryCounter(self.env.cr) as counter_many:
-            many._update_relationship_levels("recompute")
-        self.assertEqual(counter_many.count, counter_few.count, "the same queries for 2 or 30 partners")
-
-
-class _QueryCounter:
-    def __init__(self, cr):
-        self.cr = cr
-
-    def __enter__(self):
-        self.cr.flush()
-        self.start = self.cr.sql_log_count
-        return self
-
-    def __exit__(self, *exc):
-        self.count = self.cr.sql_log_count - self.start
+        """One transaction touching 2 or 26 customers costs the same queries."""
+        customers = self.env["res.partner"].create([{"name": f"Customer {i}", "is_company": True} for i in range(30)])
+        self._end_transaction()
+        counts = []
+        # A first transaction warms Odoo's caches (parameters, defaults).
+        for partners in (customers[:2], customers[2:4], customers[4:]):
+            orders = self.env["sale.order"].create(
+                [{"partner_id": partner.id, "order_line": [Command.create({"product_id": self.product.id})]} for partner in partners]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            orders.action_confirm()
+            self.env.flush_all()
+            confirm_only = self.env.cr.sql_log_count - start
+            self._end_transaction()
+            counts.append(self.env.cr.sql_log_count - start - confirm_only)
+        self.assertEqual(set(customers.mapped("relationship_level")), {"new"})
+        self.assertEqual(counts[1], counts[2], "the same queries for 2 or 26 customers")

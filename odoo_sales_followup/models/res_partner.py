@@ -1,12 +1,16 @@
 import threading
+from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, split_every
 
 from ..tools import relationship_level, typical_interval
 from .res_partner_level_change import LEVEL_SELECTION
+
+#: Key of the partners to update at the end of the transaction, in ``cr.precommit.data``.
+PENDING_UPDATES = "odoo_sales_followup.level_updates"
 
 #: Stored facts of the level engine, kept equal on a commercial partner and its contacts.
 LEVEL_FACTS = (
@@ -83,7 +87,7 @@ class ResPartner(models.Model):
         result = super().write(vals)
         if {"parent_id", "category_id"} & vals.keys():
             # A contact's documents move with it to its new company; tags set the interval.
-            (previous | self.commercial_partner_id)._update_relationship_levels("recompute")
+            (previous | self)._update_relationship_levels("recompute")
         return result
 
     # ---- ACTIONS ----
@@ -97,8 +101,9 @@ class ResPartner(models.Model):
         """
         if self:
             self.check_access("read")
-            self._update_relationship_levels("recompute")
-            return len(self.commercial_partner_id)
+            partner_ids = self.commercial_partner_id.ids
+            self._process_level_batches(partner_ids, "recompute")
+            return len(partner_ids)
         if not self.env.is_superuser() and not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(_("Only Sales administrators can recompute the relationship levels of every partner."))
         return self._rebuild_relationship_levels("recompute")
@@ -113,9 +118,56 @@ class ResPartner(models.Model):
 
     # ---- LEVEL ENGINE ----
 
+    def _update_relationship_levels(self, event, origins=None):
+        """Bring the level facts of these partners' commercial entities up to date.
+
+        Called by the events that may move a level (orders, invoices, leads,
+        activities, contacts). Like Odoo's own tracking, the partners are collected
+        during the transaction and updated once, set-based, just before it commits:
+        a few queries per batch, whatever the number of events and partners.
+
+        :param event: key of ``res.partner.level.change.event``
+        :param origins: {partner id: (model, id)} of the documents behind the event
+        """
+        partner_ids = [partner_id for partner_id in self.ids if partner_id]
+        if not partner_ids:
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(PENDING_UPDATES)
+        if pending is None:
+            pending = precommit.data[PENDING_UPDATES] = {}
+            precommit.add(self.env["res.partner"]._apply_pending_level_updates)
+        origins = origins or {}
+        for partner_id in partner_ids:
+            pending.pop(partner_id, None)  # the latest event is the cause
+            pending[partner_id] = (event, origins.get(partner_id))
+
+    @api.model
+    def _apply_pending_level_updates(self):
+        pending = self.env.cr.precommit.data.pop(PENDING_UPDATES, {})
+        if not pending:
+            return
+        commercial = dict(
+            self.env.execute_query(
+                SQL("SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%s)", list(pending))
+            )
+        )
+        causes = {}
+        for partner_id, (event, origin) in pending.items():
+            if commercial_id := commercial.get(partner_id):
+                causes.pop(commercial_id, None)
+                causes[commercial_id] = (event, origin or causes.get(commercial_id, (None, None))[1])
+        by_event = defaultdict(dict)
+        for commercial_id, (event, origin) in causes.items():
+            by_event[event][commercial_id] = origin
+        for event, origins in by_event.items():
+            self._process_level_batches(list(origins), event, origins)
+        self.env.flush_all()
+
     @api.model
     def _cron_update_relationship_levels(self):
         """Daily: move customers whose expected purchase is overdue to dormant."""
+        self.env.flush_all()
         candidates = self.env.execute_query(
             SQL(
                 """SELECT id FROM res_partner
@@ -138,33 +190,26 @@ class ResPartner(models.Model):
         return len(rows)
 
     @api.model
-    def _process_level_batches(self, partner_ids, event, auto_commit=False):
+    def _process_level_batches(self, partner_ids, event, origins=None, auto_commit=False):
+        """Apply the level facts to commercial partners, batch by batch.
+
+        :param auto_commit: commit and report progress after each batch (cron)
+        """
+        self.env.flush_all()
+        batch_size = self._get_level_batch_size()
         done = 0
-        for batch in split_every(self._get_level_batch_size(), partner_ids, list):
-            self._apply_level_facts(batch, event, {})
+        for batch in split_every(batch_size, partner_ids, list):
+            self._apply_level_facts(batch, event, origins or {})
             done += len(batch)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
                 self.env.cr.commit()
-            # Keep memory bounded by the batch, not by the number of partners.
-            self.env.invalidate_all()
-
-    def _update_relationship_levels(self, event, origins=None):
-        """Bring the level facts of these partners' commercial entities up to date.
-
-        Called in the transaction of the event that may change them: a few queries
-        per batch of partners, whatever their number.
-
-        :param event: key of ``res.partner.level.change.event``
-        :param origins: {commercial partner id: "model,id"} of the causing documents
-        """
-        partner_ids = self.commercial_partner_id.ids
-        for batch in split_every(self._get_level_batch_size(), partner_ids, list):
-            self._apply_level_facts(batch, event, origins or {})
+            if len(partner_ids) > batch_size:
+                # Keep memory bounded by the batch, not by the number of partners.
+                self.env.invalidate_all()
 
     @api.model
     def _apply_level_facts(self, partner_ids, event, origins):
-        self.env.flush_all()
         facts = self._read_purchase_facts(partner_ids)
         contacted = self._read_contacted_partners([pid for pid in partner_ids if pid not in facts])
         states = self._read_level_states(partner_ids)
@@ -346,6 +391,8 @@ class ResPartner(models.Model):
             return
         salespeople = self.env["res.users"].sudo().browse({state["user_id"] for _pid, state, _level in changes} - {None})
         teams = {user.id: user.sale_team_id.id for user in salespeople}
+        # Customers without a salesperson are credited to whoever moved them, never to OdooBot.
+        acting_user = self.env.user if self.env.uid != SUPERUSER_ID else self.env["res.users"]
         # sudo: the history is a fact recorded for whoever's action moved the level;
         # salespeople only read it.
         self.env["res.partner.level.change"].sudo().create(
@@ -355,9 +402,10 @@ class ResPartner(models.Model):
                     "level_from": state["relationship_level"],
                     "level_to": level,
                     "event": event,
-                    "origin_ref": origins.get(partner_id),
-                    "salesperson_id": state["user_id"] or self.env.uid,
-                    "team_id": teams.get(state["user_id"]) or self.env.user.sale_team_id.id,
+                    "origin_model": (origins.get(partner_id) or (False, False))[0],
+                    "origin_id": (origins.get(partner_id) or (False, False))[1],
+                    "salesperson_id": state["user_id"] or acting_user.id,
+                    "team_id": teams.get(state["user_id"]) or acting_user.sale_team_id.id,
                     "company_id": state["company_id"],
                 }
                 for partner_id, state, level in changes
@@ -370,7 +418,7 @@ class ResPartner(models.Model):
         partners = self.browse([partner_id for partner_id, _state, _level in changes])
         partners._message_log_batch(
             bodies={
-                partner_id: _(
+                partner_id: self.env._(
                     "Relationship level: %(old)s → %(new)s (%(event)s)",
                     old=labels[state["relationship_level"]],
                     new=labels[level],
@@ -386,5 +434,5 @@ class ResPartner(models.Model):
 
     @api.model
     def _origins_of(self, documents):
-        """{commercial partner id: "model,id"} of documents that have a partner_id."""
-        return {doc.partner_id.commercial_partner_id.id: f"{doc._name},{doc.id}" for doc in documents if doc.partner_id}
+        """{partner id: (model, id)} of documents that have a partner_id."""
+        return {doc.partner_id.id: (doc._name, doc.id) for doc in documents if doc.partner_id}

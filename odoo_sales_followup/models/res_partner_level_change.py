@@ -44,11 +44,19 @@ class ResPartnerLevelChange(models.Model):
     level_from = fields.Selection(LEVEL_SELECTION, string="From level", readonly=True)
     level_to = fields.Selection(LEVEL_SELECTION, string="To level", required=True, readonly=True, index=True)
     event = fields.Selection(EVENT_SELECTION, required=True, readonly=True, index=True)
-    origin_ref = fields.Reference(ORIGIN_MODELS, string="Caused by", readonly=True)
+    origin_model = fields.Char(string="Cause model", readonly=True)
+    origin_id = fields.Many2oneReference(string="Cause ID", model_field="origin_model", readonly=True)
+    origin_ref = fields.Reference(ORIGIN_MODELS, string="Caused by", compute="_compute_origin_ref")
     user_id = fields.Many2one("res.users", string="Changed by", readonly=True, default=lambda self: self.env.user)
     salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True, index=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
+
+    @api.depends("origin_model", "origin_id")
+    def _compute_origin_ref(self):
+        for change in self:
+            origin_ok = change.origin_model in self.env and change.origin_id
+            change.origin_ref = f"{change.origin_model},{change.origin_id}" if origin_ok else False
 
     @api.depends("partner_id", "level_from", "level_to")
     def _compute_display_name(self):
