@@ -15,8 +15,8 @@ def main():
     source_root = os.path.dirname(os.path.realpath(odoo_bin))
     if os.path.isfile(os.path.join(source_root, "odoo", "__init__.py")):
         sys.path.insert(0, source_root)
-    import odoo  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    import odoo
+    from odoo.tools import config
 
     config.parse_config(["-c", rc] if rc else [])
     values = {

@@ -4,3 +4,4 @@ from . import test_level_settings
 from . import test_level_tools
 from . import test_level_tour
 from . import test_relationship_levels
+from . import test_translation

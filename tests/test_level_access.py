@@ -13,7 +13,9 @@ class TestLevelAccess(RelationshipLevelCommon):
         self.assertEqual(order.create_uid, self.salesman)
         self.assertEqual(acme.relationship_level, "new")
         change = self._changes(acme)[-1]
-        self.assertRecordValues(change, [{"level_to": "new", "user_id": self.salesman.id, "salesperson_id": self.salesman.id}])
+        self.assertRecordValues(
+            change, [{"level_to": "new", "user_id": self.salesman.id, "salesperson_id": self.salesman.id}]
+        )
         with self.assertRaises(AccessError):
             change.unlink()
 
@@ -30,7 +32,9 @@ class TestLevelAccess(RelationshipLevelCommon):
 
     def test_history_stays_in_its_company(self):
         other_company = self.env["res.company"].create({"name": "Other Co"})
-        foreign = self.env["res.partner"].create({"name": "Foreign Ltd", "is_company": True, "company_id": other_company.id})
+        foreign = self.env["res.partner"].create(
+            {"name": "Foreign Ltd", "is_company": True, "company_id": other_company.id}
+        )
         self.env["crm.lead"].create({"name": "Foreign deal", "partner_id": foreign.id, "company_id": other_company.id})
         self._end_transaction()
         self.assertEqual(foreign.relationship_level, "prospect")
@@ -39,6 +43,7 @@ class TestLevelAccess(RelationshipLevelCommon):
         self.assertFalse(Change.with_user(self.salesman).search([("partner_id", "=", foreign.id)]))
         self.salesman.company_ids |= other_company
         self.assertTrue(
-            Change.with_user(self.salesman).with_context(allowed_company_ids=[self.company.id, other_company.id])
+            Change.with_user(self.salesman)
+            .with_context(allowed_company_ids=[self.company.id, other_company.id])
             .search([("partner_id", "=", foreign.id)])
         )

@@ -226,7 +226,10 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         # A first transaction warms Odoo's caches (parameters, defaults).
         for partners in (customers[:2], customers[2:4], customers[4:]):
             orders = self.env["sale.order"].create(
-                [{"partner_id": partner.id, "order_line": [Command.create({"product_id": self.product.id})]} for partner in partners]
+                [
+                    {"partner_id": partner.id, "order_line": [Command.create({"product_id": self.product.id})]}
+                    for partner in partners
+                ]
             )
             self.env.flush_all()
             self.env.invalidate_all()

@@ -4,9 +4,7 @@ from odoo import api, fields, models
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    partner_relationship_level = fields.Selection(
-        related="partner_id.relationship_level", string="Customer level"
-    )
+    partner_relationship_level = fields.Selection(related="partner_id.relationship_level", string="Customer level")
 
     @api.model_create_multi
     def create(self, vals_list):

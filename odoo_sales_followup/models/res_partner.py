@@ -389,7 +389,9 @@ class ResPartner(models.Model):
     def _record_level_changes(self, changes, event, origins):
         if not changes:
             return
-        salespeople = self.env["res.users"].sudo().browse({state["user_id"] for _pid, state, _level in changes} - {None})
+        salespeople = (
+            self.env["res.users"].sudo().browse({state["user_id"] for _pid, state, _level in changes} - {None})
+        )
         teams = {user.id: user.sale_team_id.id for user in salespeople}
         # Customers without a salesperson are credited to whoever moved them, never to OdooBot.
         acting_user = self.env.user if self.env.uid != SUPERUSER_ID else self.env["res.users"]

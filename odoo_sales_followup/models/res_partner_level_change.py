@@ -62,7 +62,7 @@ class ResPartnerLevelChange(models.Model):
     def _compute_display_name(self):
         labels = dict(self._fields["level_to"]._description_selection(self.env))
         for change in self:
-            change.display_name = "%s: %s → %s" % (
+            change.display_name = "{}: {} → {}".format(
                 change.partner_id.display_name,
                 labels.get(change.level_from, "-"),
                 labels.get(change.level_to),

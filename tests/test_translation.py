@@ -1,0 +1,15 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install", "sales_followup_levels")
+class TestRussianTranslation(TransactionCase):
+    def test_russian_users_read_their_terms(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"].search([("name", "=", "odoo_sales_followup")])._update_translations("ru_RU")
+        Partner = self.env["res.partner"].with_context(lang="ru_RU")
+        labels = dict(Partner._fields["relationship_level"]._description_selection(Partner.env))
+        self.assertEqual(labels["active"], "Действующий клиент")
+        self.assertEqual(labels["dormant"], "Спящий клиент")
+        self.assertEqual(
+            Partner._fields["relationship_level"]._description_string(Partner.env), "Уровень взаимоотношений"
+        )
