@@ -1,3 +1,6 @@
 def post_init_hook(env):
     """Compute every partner's relationship level from the existing history."""
-    env["res.partner"]._rebuild_relationship_levels(event="initial")
+    partners = env["res.partner"]
+    # Documents created while installing (demo data) moved their customers already.
+    partners._apply_pending_level_updates()
+    partners._rebuild_relationship_levels(event="initial")

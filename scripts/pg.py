@@ -28,13 +28,16 @@ def main():
         conn = connect(*(args + [""] * 4)[:4])
     except psycopg2.Error:
         sys.exit(1)
-    with conn, conn.cursor() as cr:
-        if command == "exists":
-            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
-            sys.exit(0 if cr.fetchone() else 1)
-        if command == "drop":
-            cr.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
-    conn.close()
+    # No "with conn": it would open a transaction, and DROP DATABASE runs outside one.
+    try:
+        with conn.cursor() as cr:
+            if command == "exists":
+                cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
+                sys.exit(0 if cr.fetchone() else 1)
+            if command == "drop":
+                cr.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":

@@ -26,3 +26,9 @@ class TestDemoStory(TransactionCase):
             self.assertEqual(partner.relationship_level, level, partner.name)
         metro = self.env.ref("odoo_sales_followup.demo_partner_metro")
         self.assertEqual((metro.purchase_count, metro.purchase_interval_days), (5, 14))
+        change = self.env["res.partner.level.change"].search([("partner_id", "=", metro.id)])
+        self.assertEqual(
+            (change.level_from, change.level_to, change.event),
+            ("potential", "active", "order_confirmed"),
+            "the demo orders tell the story in the level report, not the installation",
+        )
