@@ -24,6 +24,13 @@ class TestDemoStory(TransactionCase):
         for xmlid, level in expected.items():
             partner = self.env.ref(f"odoo_sales_followup.{xmlid}")
             self.assertEqual(partner.relationship_level, level, partner.name)
+        demo_companies = self.env["res.partner"].browse(
+            self.env.ref(f"odoo_sales_followup.{xmlid}").id for xmlid in expected if xmlid != "demo_partner_metro_buyer"
+        )
+        moved = self.env["res.partner.level.change"].search(
+            [("partner_id", "in", demo_companies.ids), ("event", "!=", "initial")]
+        )
+        self.assertEqual(len(moved), 8, "every demo customer but the two potential ones moved by a demo document")
         metro = self.env.ref("odoo_sales_followup.demo_partner_metro")
         self.assertEqual((metro.purchase_count, metro.purchase_interval_days), (5, 14))
         change = self.env["res.partner.level.change"].search([("partner_id", "=", metro.id)])

@@ -147,6 +147,7 @@ class ResPartner(models.Model):
         pending = self.env.cr.precommit.data.pop(PENDING_UPDATES, {})
         if not pending:
             return
+        self.env.flush_all()  # commercial entities of partners created in this transaction
         commercial = dict(
             self.env.execute_query(
                 SQL("SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%s)", list(pending))
