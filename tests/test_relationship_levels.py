@@ -5,6 +5,8 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.res_partner import LEVEL_FACTS
+
 from .common import RelationshipLevelCommon
 
 
@@ -199,14 +201,7 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         self._order(self.globex, self._days_ago(3))
         self._invoice(self.globex, self._days_ago(1))
         partners = self.acme | self.anna | self.globex | self.initech | self.env.ref("base.main_partner")
-        fnames = [
-            "relationship_level",
-            "first_purchase_date",
-            "last_purchase_date",
-            "purchase_count",
-            "purchase_interval_days",
-            "next_purchase_date",
-        ]
+        fnames = list(LEVEL_FACTS)
         incremental = partners.read(fnames)
         self.env.cr.execute(
             "UPDATE res_partner SET relationship_level = 'potential', purchase_count = 0, "
