@@ -396,24 +396,39 @@ class ResPartner(models.Model):
         teams = {user.id: user.sale_team_id.id for user in salespeople}
         # Customers without a salesperson are credited to whoever moved them, never to OdooBot.
         acting_user = self.env.user if self.env.uid != SUPERUSER_ID else self.env["res.users"]
-        # sudo: the history is a fact recorded for whoever's action moved the level;
-        # salespeople only read it.
-        self.env["res.partner.level.change"].sudo().create(
-            [
-                {
-                    "partner_id": partner_id,
-                    "level_from": state["relationship_level"],
-                    "level_to": level,
-                    "event": event,
-                    "origin_model": (origins.get(partner_id) or (False, False))[0],
-                    "origin_id": (origins.get(partner_id) or (False, False))[1],
-                    "salesperson_id": state["user_id"] or acting_user.id,
-                    "team_id": teams.get(state["user_id"]) or acting_user.sale_team_id.id,
-                    "company_id": state["company_id"],
-                }
-                for partner_id, state, level in changes
-            ]
+        # One INSERT for the batch: the history is a log written by the engine, for
+        # whoever's action moved the level; salespeople only read it.
+        rows = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::varchar, %s::varchar, %s::varchar, %s::varchar,"
+                " %s::int, %s::int, %s::int, %s::int, %s::int)",
+                partner_id,
+                state["relationship_level"],
+                level,
+                event,
+                *(origins.get(partner_id) or (None, None)),
+                state["user_id"] or acting_user.id or None,
+                teams.get(state["user_id"]) or acting_user.sale_team_id.id or None,
+                state["company_id"],
+                self.env.uid,
+            )
+            for partner_id, state, level in changes
         )
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO res_partner_level_change
+                       (partner_id, level_from, level_to, event, origin_model, origin_id,
+                        salesperson_id, team_id, company_id, user_id,
+                        date, create_uid, create_date, write_uid, write_date)
+                SELECT v.*, now.utc, %(uid)s, now.utc, %(uid)s, now.utc
+                  FROM (VALUES %(rows)s) AS v, (SELECT NOW() AT TIME ZONE 'UTC' AS utc) AS now
+                """,
+                rows=rows,
+                uid=self.env.uid,
+            )
+        )
+        self.invalidate_model(["level_change_count"])
         if event == "initial":
             return
         labels = dict(self._fields["relationship_level"]._description_selection(self.env))
