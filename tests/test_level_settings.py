@@ -46,3 +46,10 @@ class TestLevelSettings(RelationshipLevelCommon):
         self.assertEqual(self._changes(self.acme)[-1].event, "recompute")
         self._order(self.acme, self._days_ago(1))
         self.assertEqual(self.acme.relationship_level, "active", "third purchase reaches the new threshold")
+
+    def test_shared_customer_follows_the_current_company_rules(self):
+        wholesale = self.env["res.company"].create({"name": "Wholesale Co", "level_purchase_threshold": 1})
+        self._invoice(self.acme, self._days_ago(3))
+        self.assertEqual(self.acme.relationship_level, "new", "main company: two purchases make an active customer")
+        self.acme.with_company(wholesale).action_recompute_relationship_levels()
+        self.assertEqual(self.acme.relationship_level, "active", "Wholesale Co counts one purchase as regular")

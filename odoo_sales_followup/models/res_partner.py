@@ -214,22 +214,19 @@ class ResPartner(models.Model):
         facts = self._read_purchase_facts(partner_ids)
         contacted = self._read_contacted_partners([pid for pid in partner_ids if pid not in facts])
         states = self._read_level_states(partner_ids)
-        companies = self.env["res.company"].sudo().browse({state["company_id"] for state in states.values()} - {None})
-        settings = {company.id: company for company in companies}
         today = fields.Date.today()
         updates, changes = [], []
         for partner_id, state in states.items():
-            company = settings.get(state["company_id"]) or self.env.company.sudo()
             count, first, last, purchase_days, median_gap = facts.get(partner_id, (0, None, None, 0, None))
             interval = typical_interval(
-                median_gap, purchase_days, state["category_interval"] or company.level_purchase_interval_days
+                median_gap, purchase_days, state["category_interval"] or state["default_interval"]
             )
             level = relationship_level(
                 count,
                 last and (today - last).days,
                 interval,
-                company.level_purchase_threshold,
-                company.level_dormant_tolerance,
+                state["threshold"],
+                state["tolerance"],
                 partner_id in contacted,
             )
             values = {
@@ -329,23 +326,29 @@ class ResPartner(models.Model):
 
     @api.model
     def _read_level_states(self, partner_ids):
-        """{partner id: stored level facts, company, salesperson, tag interval}."""
-        columns = ", ".join(LEVEL_FACTS)
+        """{partner id: stored level facts, company and its level settings, salesperson,
+        tag interval}. A partner shared by all companies follows the current company."""
+        columns = SQL(", ").join(SQL.identifier("partner", fname) for fname in LEVEL_FACTS)
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 SELECT partner.id, partner.company_id, partner.user_id,
                        %(columns)s,
+                       company.level_purchase_threshold AS threshold,
+                       company.level_purchase_interval_days AS default_interval,
+                       company.level_dormant_tolerance AS tolerance,
                        (SELECT MIN(tag.purchase_interval_days)
                           FROM res_partner_res_partner_category_rel rel
                           JOIN res_partner_category tag ON tag.id = rel.category_id
                          WHERE rel.partner_id = partner.id AND tag.purchase_interval_days > 0
                        ) AS category_interval
                   FROM res_partner partner
+                  JOIN res_company company ON company.id = COALESCE(partner.company_id, %(company_id)s)
                  WHERE partner.id = ANY(%(ids)s)
                  ORDER BY partner.id
                 """,
-                columns=SQL(columns),
+                columns=columns,
+                company_id=self.env.company.id,
                 ids=partner_ids,
             )
         )
