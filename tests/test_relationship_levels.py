@@ -30,6 +30,13 @@ class TestRelationshipLevels(RelationshipLevelCommon):
         )
         self.assertIn("Prospect (in contact)", self.globex.message_ids[0].body)
 
+    def test_latest_event_of_a_transaction_is_the_cause(self):
+        self.env["crm.lead"].create({"name": "Acme lead", "partner_id": self.anna.id})
+        order = self._order(self.boris)
+        change = self._changes(self.acme)
+        self.assertEqual(len(change), 1, "one transaction, one move: potential to new")
+        self.assertEqual((change.event, change.origin_ref), ("order_confirmed", order))
+
     def test_quotation_makes_prospect(self):
         self._order(self.globex, confirm=False)
         self.assertEqual(self.globex.relationship_level, "prospect")

@@ -139,7 +139,7 @@ class ResPartner(models.Model):
             precommit.add(self.env["res.partner"]._apply_pending_level_updates)
         origins = origins or {}
         for partner_id in partner_ids:
-            pending.pop(partner_id, None)  # the latest event is the cause
+            pending.pop(partner_id, None)  # the latest event, with its document, is the cause
             pending[partner_id] = (event, origins.get(partner_id))
 
     @api.model
@@ -156,8 +156,9 @@ class ResPartner(models.Model):
         causes = {}
         for partner_id, (event, origin) in pending.items():
             if commercial_id := commercial.get(partner_id):
+                # The latest event of a company and its contacts is the cause.
                 causes.pop(commercial_id, None)
-                causes[commercial_id] = (event, origin or causes.get(commercial_id, (None, None))[1])
+                causes[commercial_id] = (event, origin)
         by_event = defaultdict(dict)
         for commercial_id, (event, origin) in causes.items():
             by_event[event][commercial_id] = origin
