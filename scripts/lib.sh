@@ -50,9 +50,11 @@ osf_find_odoo() {
 }
 
 # An addons folder that holds this checkout under the module's technical name,
-# whatever the checkout's own folder is called.
+# whatever the checkout's own folder is called; one per checkout, so that two
+# checkouts can run at the same time.
 osf_addons_path() {
-    local link_dir=$OSF_STATE/addons
+    local link_dir
+    link_dir=$OSF_STATE/addons/$(printf '%s' "$OSF_REPO" | md5sum | cut -c1-12)
     mkdir -p "$link_dir"
     ln -sfn "$OSF_REPO" "$link_dir/$OSF_MODULE"
     echo "${ODOO_ADDONS_PATH},$link_dir"
