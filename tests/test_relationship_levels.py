@@ -215,6 +215,7 @@ class TestRelationshipLevels(RelationshipLevelCommon):
             "first_purchase_date = NULL, last_purchase_date = NULL, next_purchase_date = NULL"
         )
         self.env.invalidate_all()
+        self.env["ir.config_parameter"].sudo().set_param("odoo_sales_followup.level_batch_size", 2)
         count = self.env["res.partner"].with_user(self.manager).action_recompute_relationship_levels()
         self.assertGreaterEqual(count, 4)
         self.assertEqual(partners.read(fnames), incremental)

@@ -185,11 +185,34 @@ class ResPartner(models.Model):
 
     @api.model
     def _rebuild_relationship_levels(self, event):
-        """Recompute every commercial partner from history; return how many."""
-        self.env.flush_all()
-        rows = self.env.execute_query(SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id ORDER BY id"))
-        self._process_level_batches([row[0] for row in rows], event)
-        return len(rows)
+        """Recompute every commercial partner from history; return how many.
+
+        Batches are read one after the other (by id), so that memory follows the
+        batch size, not the number of partners.
+        """
+        batch_size = self._get_level_batch_size()
+        done = last_id = 0
+        while True:
+            self.env.flush_all()
+            batch = [
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        """SELECT id FROM res_partner
+                            WHERE id = commercial_partner_id AND id > %s
+                         ORDER BY id
+                            LIMIT %s""",
+                        last_id,
+                        batch_size,
+                    )
+                )
+            ]
+            if not batch:
+                return done
+            self._apply_level_facts(batch, event, {})
+            done += len(batch)
+            last_id = batch[-1]
+            self.env.invalidate_all()
 
     @api.model
     def _process_level_batches(self, partner_ids, event, origins=None, auto_commit=False):
