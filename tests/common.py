@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from odoo import Command, fields
@@ -82,6 +83,13 @@ class RelationshipLevelCommon(TransactionCase):
             invoice.action_post()
         self._end_transaction()
         return invoice
+
+    @contextmanager
+    def _refused(self, exception, pattern):
+        """Like ``assertRaisesRegex``, but rolled back as Odoo's ``assertRaises`` does."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)
 
     def _end_transaction(self):
         """What happens before a commit: levels touched by the transaction are updated."""

@@ -5,5 +5,9 @@ from . import res_partner_level_change
 from . import res_partner
 from . import sale_order
 from . import account_move
+from . import crm_success_criterion
+from . import crm_stage
+from . import crm_team
 from . import crm_lead
+from . import crm_lead_criterion
 from . import mail_activity

@@ -18,3 +18,12 @@ class AccountMove(models.Model):
             origins = self.env["res.partner"]._origins_of(invoices)
             (previous | invoices.partner_id)._update_relationship_levels(event, origins=origins)
         return result
+
+    def _compute_payment_state(self):
+        super()._compute_payment_state()
+        # Paid, partly paid, reversed or cancelled: the prepayment and full payment criteria follow.
+        invoices = self.filtered(
+            lambda move: isinstance(move.id, int) and move.move_type in ("out_invoice", "out_refund")
+        )
+        if invoices:
+            self.env["crm.lead"]._queue_criteria_updates(move_ids=invoices.ids)

@@ -7,6 +7,8 @@ class ResConfigSettings(models.TransientModel):
     level_purchase_threshold = fields.Integer(related="company_id.level_purchase_threshold", readonly=False)
     level_purchase_interval_days = fields.Integer(related="company_id.level_purchase_interval_days", readonly=False)
     level_dormant_tolerance = fields.Float(related="company_id.level_dormant_tolerance", readonly=False)
+    after_sale_trigger = fields.Selection(related="company_id.after_sale_trigger", readonly=False)
+    after_sale_delay_days = fields.Integer(related="company_id.after_sale_delay_days", readonly=False)
 
     def action_recompute_relationship_levels(self):
         count = self.env["res.partner"].action_recompute_relationship_levels()

@@ -1,0 +1,260 @@
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from ..odoo_sales_followup.models import crm_lead
+from .common import RelationshipLevelCommon
+
+
+class SuccessCriteriaCommon(RelationshipLevelCommon):
+    """The world of the levels, plus a sales team that sells long projects.
+
+    team "Projects" (salesman and manager are members)
+    ├── stages: New, Proposal, Payment receipt (requires "Proposal accepted" and
+    │   "Prepayment received"), Won (won stage; the team requires "Full payment
+    │   received" and "Acceptance act signed" to win)
+    └── its deal checklist: every active criterion (the team lists none)
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.proposal_accepted = ref("odoo_sales_followup.criterion_proposal_accepted")
+        cls.contract_signed = ref("odoo_sales_followup.criterion_contract_signed")
+        cls.prepayment = ref("odoo_sales_followup.criterion_prepayment")
+        cls.act_signed = ref("odoo_sales_followup.criterion_act_signed")
+        cls.full_payment = ref("odoo_sales_followup.criterion_full_payment")
+        cls.after_sale_type = ref("odoo_sales_followup.mail_activity_type_after_sale_call")
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Projects",
+                "use_opportunities": True,
+                "member_ids": [Command.set((cls.salesman | cls.manager).ids)],
+                "won_criterion_ids": [Command.set((cls.full_payment | cls.act_signed).ids)],
+            }
+        )
+        Stage = cls.env["crm.stage"]
+        cls.stage_new, cls.stage_proposal, cls.stage_payment, cls.stage_won = Stage.create(
+            [
+                {"name": "New", "sequence": 1, "team_id": cls.team.id},
+                {"name": "Proposal", "sequence": 2, "team_id": cls.team.id},
+                {
+                    "name": "Payment receipt",
+                    "sequence": 3,
+                    "team_id": cls.team.id,
+                    "required_criterion_ids": [Command.set((cls.proposal_accepted | cls.prepayment).ids)],
+                },
+                {"name": "Won", "sequence": 4, "team_id": cls.team.id, "is_won": True},
+            ]
+        )
+        cls.bank_journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
+
+    def _deal(self, **values):
+        return (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Acme ERP rollout",
+                    "type": "opportunity",
+                    "partner_id": self.acme.id,
+                    "team_id": self.team.id,
+                    "user_id": self.salesman.id,
+                    "stage_id": self.stage_new.id,
+                    **values,
+                }
+            )
+        )
+
+    def _quotation(self, deal, price=1000.0):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": deal.partner_id.id,
+                "opportunity_id": deal.id,
+                "order_line": [Command.create({"product_id": self.product.id, "price_unit": price})],
+            }
+        )
+
+    def _pay(self, invoice, amount):
+        payments = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "journal_id": self.bank_journal.id})
+            ._create_payments()
+        )
+        self._end_transaction()
+        return payments
+
+    def _line(self, deal, criterion):
+        return deal.criterion_line_ids.filtered(lambda line: line.criterion_id == criterion)
+
+    def _met(self, deal):
+        return deal.criterion_line_ids.filtered("is_met").criterion_id
+
+    def _tick(self, deal, criterion, user=None, **values):
+        line = self._line(deal, criterion).with_user(user or self.salesman)
+        line.write({"is_met": True, **values})
+        return line
+
+
+@tagged("post_install", "-at_install", "sales_followup_criteria")
+class TestSuccessCriteria(SuccessCriteriaCommon):
+    def test_checklist_of_a_new_opportunity(self):
+        deal = self._deal()
+        active = self.env["crm.success.criterion"].search([])
+        self.assertEqual(deal.criterion_line_ids.criterion_id, active, "a team without its own list lists them all")
+        self.assertEqual((deal.criteria_count, deal.criteria_met_count, deal.criteria_progress), (len(active), 0, 0))
+
+        self.team.success_criterion_ids = self.contract_signed
+        deal = self._deal(name="Short deal")
+        self.assertEqual(
+            deal.criterion_line_ids.criterion_id,
+            self.contract_signed | self.proposal_accepted | self.prepayment | self.full_payment | self.act_signed,
+            "the team's checklist, plus what its stages and winning require",
+        )
+
+    def test_lead_gets_its_checklist_when_converted(self):
+        lead = self.env["crm.lead"].create({"name": "Inbound request", "type": "lead", "team_id": self.team.id})
+        self.assertFalse(lead.criterion_line_ids, "leads are not deals yet")
+        lead.convert_opportunity(self.acme)
+        self._end_transaction()
+        self.assertTrue(lead.criterion_line_ids)
+        self.assertIn(self.full_payment, lead.criterion_line_ids.criterion_id)
+
+    def test_proposal_accepted_when_quotation_confirmed_and_not_when_cancelled(self):
+        deal = self._deal()
+        order = self._quotation(deal)
+        self._end_transaction()
+        self.assertFalse(self._met(deal), "a quotation sent is not an accepted proposal")
+
+        order.action_confirm()
+        self._end_transaction()
+        line = self._line(deal, self.proposal_accepted)
+        self.assertTrue(line.is_met)
+        self.assertEqual(line.met_origin, order)
+        self.assertEqual(line.met_user_id, self.env.user)
+        self.assertIn(f"Proposal accepted: met by {order.name}", deal.message_ids[0].body)
+        self.assertEqual(deal.criteria_met_count, 1)
+
+        order._action_cancel()
+        self._end_transaction()
+        self.assertFalse(line.is_met, "the cancelled order no longer shows the proposal accepted")
+        self.assertFalse(line.met_origin)
+        self.assertIn("Proposal accepted: no longer met", deal.message_ids[0].body)
+
+    def test_proposal_accepted_when_quotation_signed_online(self):
+        deal = self._deal()
+        order = self._quotation(deal)
+        order.write({"signed_by": "Anna Acme", "signed_on": "2026-11-20 10:00:00"})
+        self._end_transaction()
+        self.assertEqual(self._met(deal), self.proposal_accepted)
+
+    def test_prepayment_then_full_payment_then_payment_reversed(self):
+        self.company.after_sale_trigger = "full_payment"
+        deal = self._deal()
+        order = self._quotation(deal, price=1000.0)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self._end_transaction()
+        self.assertEqual(self._met(deal), self.proposal_accepted, "an unpaid invoice is no payment")
+
+        first = self._pay(invoice, 300.0)
+        self.assertEqual(self._met(deal), self.proposal_accepted | self.prepayment)
+        self.assertEqual(self._line(deal, self.prepayment).met_origin, invoice)
+        self.assertFalse(deal.activity_ids, "not paid in full yet")
+
+        self._pay(invoice, invoice.amount_residual)
+        self.assertEqual(self._met(deal), self.proposal_accepted | self.prepayment | self.full_payment)
+        self.assertEqual(deal.activity_ids.activity_type_id, self.after_sale_type, "after-sale call once paid")
+
+        first.action_draft()
+        self._end_transaction()
+        self.assertEqual(
+            self._met(deal), self.proposal_accepted | self.prepayment, "a reversed payment leaves the deal unpaid"
+        )
+
+    def test_credit_note_cancels_the_payment(self):
+        deal = self._deal()
+        order = self._quotation(deal)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self._pay(invoice, invoice.amount_total)
+        self.assertIn(self.full_payment, self._met(deal))
+
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "returned"})
+        )
+        reversal.refund_moves()
+        refund = order.invoice_ids.filtered(lambda move: move.move_type == "out_refund")
+        refund.action_post()
+        self._pay(refund, refund.amount_total)
+        self.assertNotIn(self.full_payment, self._met(deal), "money paid back is not received")
+        self.assertNotIn(self.prepayment, self._met(deal))
+
+    def test_paid_down_payment_is_a_prepayment(self):
+        deal = self._deal()
+        order = self._quotation(deal, price=2000.0)
+        order.action_confirm()
+        self.env["sale.advance.payment.inv"].with_context(active_model="sale.order", active_ids=order.ids).create(
+            {"advance_payment_method": "percentage", "amount": 30}
+        ).create_invoices()
+        down_payment = order.invoice_ids
+        down_payment.action_post()
+        self._pay(down_payment, down_payment.amount_total)
+        self.assertIn(self.prepayment, self._met(deal))
+        self.assertNotIn(self.full_payment, self._met(deal), "600 of 2,000 is not the full amount")
+
+    def test_ticking_by_hand_records_who_and_requires_evidence(self):
+        deal = self._deal()
+        with self._refused(ValidationError, "can only be met with a document attached"):
+            self._tick(deal, self.contract_signed)
+        attachment = self.env["ir.attachment"].create({"name": "contract.pdf", "raw": b"%PDF signed"})
+        line = self._tick(
+            deal,
+            self.contract_signed,
+            attachment_ids=[Command.set(attachment.ids)],
+            met_user_id=self.manager.id,
+            met_origin=f"sale.order,{self._quotation(deal).id}",
+        )
+        self.assertTrue(line.is_met)
+        self.assertEqual(line.met_user_id, self.salesman, "who ticked it cannot be forged")
+        self.assertFalse(line.met_origin, "nor which document met it")
+        self.assertIn("Contract signed: met", deal.message_ids[0].body)
+
+        with self._refused(ValidationError, "can only be met with the date of the fact"):
+            self._tick(deal, self.act_signed, attachment_ids=[Command.set(attachment.ids)])
+        self._tick(deal, self.act_signed, attachment_ids=[Command.set(attachment.ids)], fact_date="2026-11-20")
+        self.assertEqual(self._met(deal), self.contract_signed | self.act_signed)
+
+    def test_filters_won_without_full_payment_and_missing_act(self):
+        deal = self._deal()
+        other = self._deal(name="Globex deal", partner_id=self.globex.id)
+        Lead = self.env["crm.lead"]
+        deals = [("id", "in", (deal | other).ids)]
+        self.assertEqual(Lead.search([("criteria_missing_ids", "=", self.act_signed.id), *deals]), deal | other)
+        attachment = self.env["ir.attachment"].create({"name": "act.pdf", "raw": b"%PDF act"})
+        self._tick(other, self.act_signed, attachment_ids=[Command.set(attachment.ids)], fact_date="2026-11-20")
+        self.assertEqual(Lead.search([("criteria_missing_ids", "ilike", "acceptance act"), *deals]), deal)
+
+    def test_a_failing_rule_never_fails_the_users_action(self):
+        deal = self._deal()
+        order = self._quotation(deal)
+        broken = patch.object(
+            type(self.env["crm.lead"]), "_get_criteria_facts", side_effect=RuntimeError("unexpected fact")
+        )
+        with broken, self.assertLogs(crm_lead._logger.name, "ERROR") as logs:
+            order.action_confirm()
+            self._end_transaction()
+        self.assertIn("could not be updated", logs.output[0])
+        self.assertEqual(order.state, "sale", "the order stays confirmed")
+        self.assertFalse(self._met(deal), "the checklist keeps its consistent state")
+        self.assertEqual(len(deal.criterion_line_ids), deal.criteria_count)
