@@ -25,7 +25,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/relationship_level_demo.xml"],
+    "demo": ["demo/relationship_level_demo.xml", "demo/success_criteria_demo.xml"],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],
     },

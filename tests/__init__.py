@@ -6,4 +6,5 @@ from . import test_level_tour
 from . import test_relationship_levels
 from . import test_success_criteria
 from . import test_criteria_gates
+from . import test_criteria_tour
 from . import test_translation

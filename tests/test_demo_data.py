@@ -39,3 +39,28 @@ class TestDemoStory(TransactionCase):
             ("potential", "active", "order_confirmed"),
             "the demo orders tell the story in the level report, not the installation",
         )
+
+    def test_demo_deals_and_their_criteria(self):
+        if not self.env.ref("odoo_sales_followup.demo_team_projects", raise_if_not_found=False):
+            return  # database without demo data: nothing to check
+        ref = self.env.ref
+        nordlicht = ref("odoo_sales_followup.demo_lead_projects_nordlicht")
+        accepted = nordlicht.criterion_line_ids.filtered("is_met")
+        self.assertEqual(accepted.criterion_id, ref("odoo_sales_followup.criterion_proposal_accepted"))
+        self.assertEqual(accepted.met_origin._name, "sale.order", "met by the signed quotation")
+        self.assertEqual(nordlicht.criteria_count, 6, "the Projects team's checklist")
+
+        severstroy = ref("odoo_sales_followup.demo_lead_projects_severstroy")
+        contract = severstroy.criterion_line_ids.filtered("is_met")
+        self.assertEqual(contract.criterion_id, ref("odoo_sales_followup.criterion_contract_signed"))
+        self.assertTrue(contract.attachment_ids)
+        missing_act = self.env["crm.lead"].search(
+            [("criteria_missing_ids", "=", ref("odoo_sales_followup.criterion_act_signed").id)]
+        )
+        self.assertIn(severstroy, missing_act)
+
+        won = ref("odoo_sales_followup.demo_lead_technosnab_won")
+        self.assertEqual(
+            won.activity_ids.activity_type_id, ref("odoo_sales_followup.mail_activity_type_after_sale_call")
+        )
+        self.assertEqual(won.repeat_lead_ids, ref("odoo_sales_followup.demo_lead_technosnab_repeat"))
