@@ -13,3 +13,7 @@ class TestRussianTranslation(TransactionCase):
         self.assertEqual(
             Partner._fields["relationship_level"]._description_string(Partner.env), "Уровень взаимоотношений"
         )
+        criterion = self.env.ref("odoo_sales_followup.criterion_full_payment").with_context(lang="ru_RU")
+        self.assertEqual(criterion.name, "Поступили платежи в полном объёме договора")
+        Lead = self.env["crm.lead"].with_context(lang="ru_RU")
+        self.assertEqual(Lead._fields["criterion_line_ids"]._description_string(Lead.env), "Критерии успешности")
