@@ -1,3 +1,4 @@
+from . import test_chain_tools
 from . import test_demo_data
 from . import test_level_access
 from . import test_level_settings

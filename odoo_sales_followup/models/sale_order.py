@@ -30,6 +30,9 @@ class SaleOrder(models.Model):
         if {"state", "date_order", "partner_id"} & vals.keys():
             event = {"sale": "order_confirmed", "cancel": "order_cancelled"}.get(vals.get("state"), "order_changed")
             self._update_partner_levels(previous | self.partner_id, self, event)
+        trigger = {"sent": "quotation_sent", "sale": "quotation_confirmed"}.get(vals.get("state"))
+        if trigger:
+            self.env["followup.chain"]._start_chains(trigger, self.opportunity_id)
         return result
 
     def unlink(self):

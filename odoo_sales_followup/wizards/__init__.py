@@ -1,0 +1,2 @@
+from . import followup_chain_done_wizard
+from . import followup_chain_start_wizard
