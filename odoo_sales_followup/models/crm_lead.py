@@ -43,9 +43,15 @@ class CrmLead(models.Model):
             self._followup_after_write(vals, old_stages, new_opportunities)
         return result
 
+    def toggle_active(self):
+        # Odoo removes the activities of archived (lost) opportunities: their chains stop as lost.
+        return super(CrmLead, self.with_context(followup_stop_reason="lost")).toggle_active()
+
     def unlink(self):
         partners = self.partner_id
-        runs = self.env["followup.chain.run"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        runs = (
+            self.env["followup.chain.run"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
         result = super().unlink()
         # Runs on the opportunity itself go with it; runs on its invoices keep going.
         runs.exists().with_context(followup_keep_runs=True).unlink()

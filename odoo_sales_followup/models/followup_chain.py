@@ -157,7 +157,7 @@ class FollowupChain(models.Model):
                     if step not in reaching_end and targets & reaching_end:
                         reaching_end.add(step)
                         changed = True
-            trapped = steps.filtered(lambda step: step not in reaching_end)
+            trapped = [step for step in steps if step not in reaching_end]
             if trapped:
                 raise ValidationError(
                     _(
@@ -175,8 +175,7 @@ class FollowupChain(models.Model):
         if self.run_ids:
             raise UserError(
                 _(
-                    "The chain “%s” has already run: archive it instead, so that its history and "
-                    "statistics stay.",
+                    "The chain “%s” has already run: archive it instead, so that its history and " "statistics stay.",
                     self.filtered("run_ids")[0].name,
                 )
             )

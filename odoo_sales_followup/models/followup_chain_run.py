@@ -16,7 +16,7 @@ STOP_REASONS = [
     ("lost", "Opportunity lost"),
     ("stage", "Opportunity left the stage"),
     ("paid", "Invoice paid"),
-    ("cancelled", "Invoice cancelled"),
+    ("cancelled", "Invoice cancelled or reset to draft"),
     ("activity_deleted", "Activity cancelled"),
     ("calendar", "No business day in the calendar"),
 ]
@@ -46,11 +46,11 @@ class FollowupChainRun(models.Model):
     )
     stop_reason = fields.Selection(STOP_REASONS, readonly=True)
     step_id = fields.Many2one("followup.chain.step", string="Current step", ondelete="set null")
-    activity_id = fields.Many2one("mail.activity", string="Current activity", ondelete="set null", index="btree_not_null")
-    activity_user_id = fields.Many2one(related="activity_id.user_id", string="Assigned to")
-    date_deadline = fields.Date(
-        related="activity_id.date_deadline", store=True, string="Next due date", index=True
+    activity_id = fields.Many2one(
+        "mail.activity", string="Current activity", ondelete="set null", index="btree_not_null"
     )
+    activity_user_id = fields.Many2one(related="activity_id.user_id", string="Assigned to")
+    date_deadline = fields.Date(related="activity_id.date_deadline", store=True, string="Next due date", index=True)
     repeat_count = fields.Integer(string="Repetitions", readonly=True, help="Repetitions of the current step so far.")
     date_start = fields.Date(string="Started on", required=True, default=fields.Date.context_today, index=True)
     date_end = fields.Date(string="Ended on", readonly=True)
@@ -210,10 +210,8 @@ class FollowupChainRun(models.Model):
             scheduled |= run
         # Chain activities are planned by the chain, not handed over by someone: no
         # "assigned to you" email for each, the assignee sees them in the activity menu.
-        activities = (
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
-        )
-        for run, activity in zip(scheduled, activities):
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        for run, activity in zip(scheduled, activities, strict=True):
             run.activity_id = activity
         broken._stop("calendar")
         return activities
@@ -320,7 +318,7 @@ class FollowupChainRun(models.Model):
         trigger = self.chain_id.trigger
         if self.res_model == "account.move":
             invoice = self.move_id
-            if invoice.state == "cancel":
+            if invoice.state != "posted":
                 return "cancelled"
             if invoice.payment_state in ("paid", "in_payment", "reversed"):
                 return "paid"
@@ -334,14 +332,15 @@ class FollowupChainRun(models.Model):
             return "stage"
         return False
 
-    def _stop(self, reason):
+    def _stop(self, reason, cancel_activities=True):
         """Stop these runs and cancel their open activities."""
         runs = self.filtered(lambda run: run.state in OPEN_STATES)
         if not runs:
             return
         activities = runs.activity_id
         runs.write({"state": "stopped", "stop_reason": reason, "date_end": fields.Date.context_today(self)})
-        activities.with_context(followup_keep_runs=True).sudo().unlink()
+        if cancel_activities:
+            activities.with_context(followup_keep_runs=True).sudo().unlink()
 
     @api.model
     def _stop_on_records(self, records, reasons=None):

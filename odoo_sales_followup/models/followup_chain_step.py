@@ -51,7 +51,11 @@ class FollowupChainStep(models.Model):
         for step in self:
             if step.delay < 0:
                 raise ValidationError(
-                    _("The delay of the step “%(step)s” cannot be negative (%(delay)s).", step=step.name, delay=step.delay)
+                    _(
+                        "The delay of the step “%(step)s” cannot be negative (%(delay)s).",
+                        step=step.name,
+                        delay=step.delay,
+                    )
                 )
 
     @api.constrains("activity_type_id")
@@ -72,7 +76,11 @@ class FollowupChainStep(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running(self):
-        runs = self.env["followup.chain.run"].sudo().search([("step_id", "in", self.ids), ("state", "in", ("running", "paused"))])
+        runs = (
+            self.env["followup.chain.run"]
+            .sudo()
+            .search([("step_id", "in", self.ids), ("state", "in", ("running", "paused"))])
+        )
         if runs:
             raise UserError(
                 _(

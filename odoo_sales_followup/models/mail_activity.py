@@ -16,7 +16,7 @@ class MailActivity(models.Model):
         # followup_keep_runs (done, paused, stopped).
         if not self.env.context.get("followup_keep_runs"):
             runs = self.sudo().followup_run_id.filtered(lambda run: run.state == "running" and run.activity_id in self)
-            runs._stop(self.env.context.get("followup_stop_reason", "activity_deleted"))
+            runs._stop(self.env.context.get("followup_stop_reason", "activity_deleted"), cancel_activities=False)
         return super().unlink()
 
     def _action_done(self, feedback=False, attachment_ids=None):
