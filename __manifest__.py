@@ -25,7 +25,7 @@
         "views/account_move_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/relationship_level_demo.xml"],
+    "demo": ["demo/relationship_level_demo.xml", "demo/followup_chain_demo.xml"],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],
     },

@@ -39,3 +39,14 @@ class TestDemoStory(TransactionCase):
             ("potential", "active", "order_confirmed"),
             "the demo orders tell the story in the level report, not the installation",
         )
+
+    def test_demo_chains(self):
+        if not self.env.ref("odoo_sales_followup.demo_lead_sunrise", raise_if_not_found=False):
+            return  # database without demo data: nothing to check
+        proposal = self.env.ref("odoo_sales_followup.demo_lead_sunrise")
+        second = self.env.ref("odoo_sales_followup.demo_lead_sunrise_second")
+        self.assertEqual(
+            proposal.followup_run_ids.chain_id, self.env.ref("odoo_sales_followup.chain_proposal_followup")
+        )
+        self.assertEqual(second.followup_run_ids.chain_id, self.env.ref("odoo_sales_followup.demo_chain_fast_reaction"))
+        self.assertEqual(second.activity_ids.summary, "Call back the request")
