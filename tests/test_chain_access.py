@@ -24,7 +24,7 @@ class TestChainAccess(ChainCommon):
     @users("osf_salesman")
     def test_salesman_sees_own_chains_and_moves_them(self):
         Run = self.env["followup.chain.run"]
-        self.assertEqual(Run.search([]), self.own_run)
+        self.assertEqual(Run.search([("chain_id", "=", self.chain.id)]), self.own_run)
         run = self.own_run.with_user(self.env.user)
         run.activity_id.action_feedback()
         self.assertEqual(run.step_id.name, "Meeting")
@@ -35,7 +35,9 @@ class TestChainAccess(ChainCommon):
 
     @users("osf_manager")
     def test_manager_sees_every_chain(self):
-        self.assertEqual(self.env["followup.chain.run"].search([]), self.own_run | self.other_run)
+        self.assertEqual(
+            self.env["followup.chain.run"].search([("chain_id", "=", self.chain.id)]), self.own_run | self.other_run
+        )
         self.other_run.with_user(self.env.user).action_pause()
         self.assertEqual(self.other_run.state, "paused")
 

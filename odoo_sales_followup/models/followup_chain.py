@@ -3,7 +3,7 @@ import threading
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import split_every
+from odoo.tools import ormcache, split_every
 
 from .res_partner_level_change import LEVEL_SELECTION
 
@@ -132,7 +132,7 @@ class FollowupChain(models.Model):
     def _check_exit(self):
         """Every step must lead to the end of the chain by some outcome: no loop without exit."""
         for chain in self:
-            steps = chain.step_ids.sorted()
+            steps = chain._get_steps()
             if not steps:
                 continue
             following = {step: steps[index + 1] if index + 1 < len(steps) else None for index, step in enumerate(steps)}
@@ -170,6 +170,23 @@ class FollowupChain(models.Model):
 
     # ---- CRUD ----
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        chains = super().create(vals_list)
+        self.env.registry.clear_cache()  # _get_trigger_chain_ids
+        return chains
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"active", "trigger", "res_model"} & vals.keys():
+            self.env.registry.clear_cache()  # _get_trigger_chain_ids
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _get_trigger_chain_ids
+        return result
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_runs(self):
         if self.run_ids:
@@ -203,26 +220,40 @@ class FollowupChain(models.Model):
             return Run
         # sudo: chains are automation; a salesperson who sends a quotation starts them
         # although templates and other people's runs are beyond their rights.
-        domain = [("trigger", "=", trigger), ("res_model", "=", records._name), ("step_ids", "!=", False)]
-        chains = self.sudo().search(domain)
+        chains = self.sudo().browse(self._get_trigger_chain_ids(trigger, records._name))
         if not chains:
             return Run
         return chains._start(records)
 
+    @api.model
+    @ormcache("trigger", "res_model")
+    def _get_trigger_chain_ids(self, trigger, res_model):
+        """Ids of the active chains of a trigger: cached, so that the documents'
+        hooks cost no query on a database where no chain of that trigger exists."""
+        return tuple(self.sudo().search([("trigger", "=", trigger), ("res_model", "=", res_model)]).ids)
+
     def _start(self, records):
         """Start these chains on ``records`` (same model), skipping those that already run."""
         Run = self.env["followup.chain.run"].sudo()
+        chains = self.filtered("step_ids")
         records = records.sudo().exists()
-        busy = Run._get_open_pairs(self, records, any_state=any(c.trigger == "invoice_overdue" for c in self))
+        if not chains or not records:
+            return Run
+        busy = Run._get_open_pairs(chains, records, any_state=any(c.trigger == "invoice_overdue" for c in chains))
         pairs = [
             (chain, record)
-            for chain in self
+            for chain in chains
             for record in records
             if (chain.id, record.id) not in busy and chain._matches(record)
         ]
         if not pairs:
             return Run
         return Run._create_runs(pairs)
+
+    def _get_steps(self):
+        """The steps in their order (without the query of ``sorted()``)."""
+        self.ensure_one()
+        return self.step_ids.sorted(lambda step: (step.sequence, step.id))
 
     def _matches(self, record):
         """Whether ``record`` (an opportunity or an invoice) meets this chain's conditions."""

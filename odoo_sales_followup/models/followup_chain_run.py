@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -20,6 +21,23 @@ STOP_REASONS = [
     ("activity_deleted", "Activity cancelled"),
     ("calendar", "No business day in the calendar"),
 ]
+
+
+class BusinessCalendars(dict):
+    """{company: (working weekdays, holidays)} of companies' working calendars, read
+    when first asked for (only steps counted in business days need them)."""
+
+    def __missing__(self, company):
+        calendar = company.resource_calendar_id
+        workdays = frozenset(int(day) for day in calendar.attendance_ids.mapped("dayofweek")) or DEFAULT_WORKDAYS
+        holidays = set()
+        for leave in calendar.global_leave_ids.filtered(lambda leave: not leave.resource_id):
+            day = leave.date_from.date()
+            while day <= leave.date_to.date():
+                holidays.add(day)
+                day += timedelta(days=1)
+        self[company] = (workdays, frozenset(holidays))
+        return self[company]
 
 
 class FollowupChainRun(models.Model):
@@ -135,6 +153,17 @@ class FollowupChainRun(models.Model):
             return None
         return self.env[self.res_model].browse(self.res_id)
 
+    def _get_records(self):
+        """{model: documents} of these runs, their display names read at once (mail.activity
+        computes the name of each activity's document alone)."""
+        ids_by_model = defaultdict(list)
+        for run in self:
+            ids_by_model[run.res_model].append(run.res_id)
+        records = {model: self.env[model].browse(ids) for model, ids in ids_by_model.items()}
+        for documents in records.values():
+            documents.mapped("display_name")
+        return records
+
     @api.model
     def _get_open_pairs(self, chains, records, any_state=False):
         """(chain id, record id) of the runs of ``chains`` on ``records`` that are open
@@ -164,7 +193,7 @@ class FollowupChainRun(models.Model):
                     "team_id": record.team_id.id,
                     "company_id": record.company_id.id,
                     "date_start": today,
-                    "step_id": chain.step_ids.sorted()[:1].id,
+                    "step_id": chain._get_steps()[:1].id,
                 }
             )
         runs = self.sudo().create(vals_list)
@@ -175,12 +204,13 @@ class FollowupChainRun(models.Model):
         """Create the activity of the current step of each run, due by the step's delay
         (or ``delays[run]``: (delay, unit) counted from ``today``), in one create."""
         delays = delays or {}
-        calendars = self._get_business_calendars()
-        model_ids = {model: self.env["ir.model"]._get_id(model) for model in set(self.mapped("res_model"))}
+        calendars = BusinessCalendars()
+        records = self._get_records()
+        model_ids = {model: self.env["ir.model"]._get_id(model) for model in records}
         vals_list, scheduled, broken = [], self.browse(), self.browse()
         for run in self:
             step = run.step_id
-            record = run._get_record()
+            record = records[run.res_model].browse(run.res_id).with_prefetch(records[run.res_model]._prefetch_ids)
             delay, unit = delays.get(run, (step.delay, step.delay_unit))
             if run in delays or step.delay_from == "previous":
                 start = today
@@ -188,7 +218,7 @@ class FollowupChainRun(models.Model):
                 start = record.invoice_date_due
             else:
                 start = run.date_start
-            workdays, holidays = calendars[run.company_id]
+            workdays, holidays = calendars[run.company_id] if unit == "business_days" else (DEFAULT_WORKDAYS, ())
             try:
                 deadline = add_delay(start, delay, unit, workdays, holidays)
             except ValueError:
@@ -238,23 +268,6 @@ class FollowupChainRun(models.Model):
             )
         return fallback
 
-    def _get_business_calendars(self):
-        """{company: (working weekdays, holidays)} of the runs' companies' working calendars."""
-        result = defaultdict(lambda: (DEFAULT_WORKDAYS, frozenset()))
-        for company in self.company_id:
-            calendar = company.resource_calendar_id
-            if not calendar:
-                continue
-            workdays = frozenset(int(day) for day in calendar.attendance_ids.mapped("dayofweek")) or DEFAULT_WORKDAYS
-            holidays = set()
-            for leave in calendar.global_leave_ids.filtered(lambda leave: not leave.resource_id):
-                day = leave.date_from.date()
-                while day <= leave.date_to.date():
-                    holidays.add(day)
-                    day = fields.Date.add(day, days=1)
-            result[company] = (workdays, frozenset(holidays))
-        return result
-
     def _advance(self, done, outcome=None):
         """The current activities of these runs were marked done: record them and plan
         what comes next, by the outcome given or else the step's first outcome.
@@ -266,7 +279,11 @@ class FollowupChainRun(models.Model):
         for run in self:
             step = run.step_id
             summary, deadline = done.get(run, (step.name, False))
-            chosen = outcome if outcome and outcome.step_id == step else step.outcome_ids[:1]
+            chosen = (
+                outcome
+                if outcome and outcome.step_id == step
+                else step.outcome_ids.sorted(lambda outcome: (outcome.sequence, outcome.id))[:1]
+            )
             lines.append(
                 {
                     "run_id": run.id,

@@ -13,4 +13,3 @@ class FollowupChainRunLine(models.Model):
     date_done = fields.Date(string="Done on", required=True)
     user_id = fields.Many2one("res.users", string="Done by", ondelete="set null")
     outcome_id = fields.Many2one("followup.chain.outcome", string="Outcome", ondelete="set null")
-    company_id = fields.Many2one(related="run_id.company_id", store=True, string="Company")

@@ -94,6 +94,6 @@ class FollowupChainStep(models.Model):
     def _get_next_step(self):
         """The step after this one in its chain, or an empty recordset at the end."""
         self.ensure_one()
-        steps = self.chain_id.step_ids.sorted()
+        steps = self.chain_id._get_steps()
         position = list(steps).index(self) if self in steps else len(steps)
         return steps[position + 1] if position + 1 < len(steps) else self.browse()
