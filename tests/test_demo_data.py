@@ -64,3 +64,14 @@ class TestDemoStory(TransactionCase):
             won.activity_ids.activity_type_id, ref("odoo_sales_followup.mail_activity_type_after_sale_call")
         )
         self.assertEqual(won.repeat_lead_ids, ref("odoo_sales_followup.demo_lead_technosnab_repeat"))
+
+    def test_demo_chains(self):
+        if not self.env.ref("odoo_sales_followup.demo_lead_sunrise", raise_if_not_found=False):
+            return  # database without demo data: nothing to check
+        proposal = self.env.ref("odoo_sales_followup.demo_lead_sunrise")
+        second = self.env.ref("odoo_sales_followup.demo_lead_sunrise_second")
+        self.assertEqual(
+            proposal.followup_run_ids.chain_id, self.env.ref("odoo_sales_followup.chain_proposal_followup")
+        )
+        self.assertEqual(second.followup_run_ids.chain_id, self.env.ref("odoo_sales_followup.demo_chain_fast_reaction"))
+        self.assertEqual(second.activity_ids.summary, "Call back the request")

@@ -17,3 +17,15 @@ class TestRussianTranslation(TransactionCase):
         self.assertEqual(criterion.name, "Поступили платежи в полном объёме договора")
         Lead = self.env["crm.lead"].with_context(lang="ru_RU")
         self.assertEqual(Lead._fields["criterion_line_ids"]._description_string(Lead.env), "Критерии успешности")
+
+    def test_russian_users_read_their_chains(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"].search([("name", "=", "odoo_sales_followup")])._update_translations("ru_RU")
+        Chain = self.env["followup.chain"].with_context(lang="ru_RU", active_test=False)
+        self.assertEqual(Chain.env.ref("odoo_sales_followup.chain_payment_followup").name, "Дожим до оплаты")
+        self.assertEqual(Chain._fields["step_ids"]._description_string(Chain.env), "Шаги")
+        triggers = dict(Chain._fields["trigger"]._description_selection(Chain.env))
+        self.assertEqual(triggers["quotation_sent"], "Коммерческое предложение отправлено")
+        self.assertEqual(
+            Chain.env.ref("odoo_sales_followup.chain_proposal_followup_outcome_no_answer").name, "Не дозвонились"
+        )

@@ -3,6 +3,11 @@ from . import res_config_settings
 from . import res_partner_category
 from . import res_partner_level_change
 from . import res_partner
+from . import followup_chain
+from . import followup_chain_step
+from . import followup_chain_outcome
+from . import followup_chain_run
+from . import followup_chain_run_line
 from . import sale_order
 from . import account_move
 from . import crm_success_criterion

@@ -18,6 +18,16 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     partner_relationship_level = fields.Selection(related="partner_id.relationship_level", string="Customer level")
+    followup_run_ids = fields.One2many("followup.chain.run", "lead_id", string="Activity chains")
+    followup_running_count = fields.Integer(compute="_compute_followup_running_count", string="Running chains")
+
+    @api.depends("followup_run_ids.state")
+    def _compute_followup_running_count(self):
+        for lead in self:
+            lead.followup_running_count = len(
+                lead.followup_run_ids.filtered(lambda run: run.state in ("running", "paused"))
+            )
+
     criterion_line_ids = fields.One2many("crm.lead.criterion", "lead_id", string="Success criteria", copy=False)
     criteria_count = fields.Integer(compute="_compute_criteria_progress", store=True)
     criteria_met_count = fields.Integer(string="Criteria met", compute="_compute_criteria_progress", store=True)
@@ -78,15 +88,30 @@ class CrmLead(models.Model):
         opportunities._add_checklist_lines()
         opportunities._check_criteria_gates()
         opportunities.filtered(lambda lead: lead.stage_id.is_won)._plan_after_sale_calls("won")
+        opportunities = opportunities.filtered("active")
+        if opportunities:
+            Chain = self.env["followup.chain"]
+            Chain._start_chains("opportunity_created", opportunities)
+            Chain._start_chains("stage", opportunities)
         return leads
 
     def write(self, vals):
-        entering_won = self.browse()
+        # Compare cheaply: read what a trigger needs before super only when it may change.
+        old_stages = {lead.id: lead.stage_id for lead in self} if "stage_id" in vals else {}
+        moving = entering_won = self.browse()
         if "stage_id" in vals:
             stage = self.env["crm.stage"].browse(vals["stage_id"])
             moving = self.filtered(lambda lead: lead.stage_id != stage)
-            entering_won = moving.filtered(lambda lead: not lead.stage_id.is_won) if stage.is_won else entering_won
-        result = super().write(vals)
+            if stage.is_won:
+                entering_won = moving.filtered(lambda lead: not lead.stage_id.is_won)
+        new_opportunities = (
+            self.filtered(lambda lead: lead.type != "opportunity") if vals.get("type") == "opportunity" else None
+        )
+        leads = self
+        if "active" in vals and not vals["active"]:
+            # Odoo removes the activities of archived (lost) opportunities: their chains stop as lost.
+            leads = self.with_context(followup_stop_reason="lost")
+        result = super(CrmLead, leads).write(vals)
         if "partner_id" in vals:
             self._update_partner_levels(self)
         if {"type", "team_id"} & vals.keys():
@@ -94,11 +119,22 @@ class CrmLead(models.Model):
         if "stage_id" in vals:
             moving._check_criteria_gates()
             entering_won._plan_after_sale_calls("won")
+        if old_stages or new_opportunities or "active" in vals:
+            self._followup_after_write(vals, old_stages, new_opportunities)
         return result
+
+    def toggle_active(self):
+        # Odoo removes the activities of archived (lost) opportunities: their chains stop as lost.
+        return super(CrmLead, self.with_context(followup_stop_reason="lost")).toggle_active()
 
     def unlink(self):
         partners = self.partner_id
+        runs = (
+            self.env["followup.chain.run"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
         result = super().unlink()
+        # Runs on the opportunity itself go with it; runs on its invoices keep going.
+        runs.exists().with_context(followup_keep_runs=True).unlink()
         partners._update_relationship_levels("lead")
         return result
 
@@ -373,3 +409,33 @@ class CrmLead(models.Model):
     @api.model
     def _update_partner_levels(self, leads):
         leads.partner_id._update_relationship_levels("lead", origins=self.env["res.partner"]._origins_of(leads))
+
+    # ---- activity chains ----
+
+    def _get_followup_lead(self):
+        return self
+
+    def _get_followup_salesperson(self):
+        return self.user_id
+
+    def _followup_after_write(self, vals, old_stages, new_opportunities):
+        Chain = self.env["followup.chain"]
+        Run = self.env["followup.chain.run"]
+        moved = self.filtered(lambda lead: lead.id in old_stages and lead.stage_id != old_stages[lead.id])
+        if "active" in vals:
+            Run._stop_on_records(self)
+        elif moved:
+            Run._stop_on_records(moved)
+        opportunities = self.filtered(lambda lead: lead.type == "opportunity")
+        if new_opportunities:
+            Chain._start_chains("opportunity_created", new_opportunities.filtered("active"))
+            Chain._start_chains("stage", new_opportunities.filtered("active"))
+        if moved:
+            active = (moved & opportunities).filtered("active")
+            Chain._start_chains("stage", active)
+            Chain._start_chains("won", active.filtered(lambda lead: lead.stage_id.is_won))
+        if "active" in vals and not vals["active"]:
+            Chain._start_chains("lost", opportunities)
+
+    def action_start_followup_chain(self):
+        return self.env["followup.chain.start.wizard"]._action_open(self)

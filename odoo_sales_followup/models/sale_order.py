@@ -34,6 +34,9 @@ class SaleOrder(models.Model):
             self._update_partner_levels(previous | self.partner_id, self, event)
         if {"state", "signed_on", "opportunity_id"} & vals.keys():
             self.env["crm.lead"]._queue_criteria_updates(lead_ids=previous_leads.ids, order_ids=self.ids)
+        trigger = {"sent": "quotation_sent", "sale": "quotation_confirmed"}.get(vals.get("state"))
+        if trigger:
+            self.env["followup.chain"]._start_chains(trigger, self.opportunity_id)
         return result
 
     def _compute_amounts(self):

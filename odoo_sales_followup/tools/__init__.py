@@ -1,1 +1,2 @@
+from .business_days import DEFAULT_WORKDAYS, add_business_days, add_delay, is_business_day
 from .relationship_level import LEVELS, relationship_level, typical_interval

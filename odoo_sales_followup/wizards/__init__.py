@@ -1,1 +1,3 @@
 from . import crm_lead_criteria_override
+from . import followup_chain_done_wizard
+from . import followup_chain_start_wizard

@@ -1,0 +1,298 @@
+import logging
+import threading
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import ormcache, split_every
+
+from .res_partner_level_change import LEVEL_SELECTION
+
+_logger = logging.getLogger(__name__)
+
+TRIGGER_SELECTION = [
+    ("stage", "Opportunity enters a stage"),
+    ("opportunity_created", "Opportunity created"),
+    ("quotation_sent", "Quotation sent"),
+    ("quotation_confirmed", "Quotation confirmed"),
+    ("invoice_posted", "Customer invoice posted"),
+    ("invoice_overdue", "Customer invoice overdue"),
+    ("won", "Opportunity won"),
+    ("lost", "Opportunity lost"),
+    ("manual", "Started by hand"),
+]
+
+#: Triggers whose chains run on the customer invoice rather than on the opportunity.
+INVOICE_TRIGGERS = ("invoice_posted", "invoice_overdue")
+
+#: States of a run that count for the "one running instance per record" rule.
+OPEN_STATES = ("running", "paused")
+
+
+class FollowupChain(models.Model):
+    _name = "followup.chain"
+    _description = "Activity chain"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", index=True, help="Leave empty to run the chain in every company."
+    )
+    description = fields.Text(translate=True, help="When and why salespeople follow this chain.")
+    trigger = fields.Selection(TRIGGER_SELECTION, required=True, default="manual")
+    res_model = fields.Selection(
+        [("crm.lead", "Opportunity"), ("account.move", "Customer invoice")],
+        string="Runs on",
+        compute="_compute_res_model",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="Chains started by an invoice run on the invoice, with a link to its opportunity.",
+    )
+    trigger_stage_id = fields.Many2one(
+        "crm.stage",
+        string="Trigger stage",
+        help="The chain starts when an opportunity enters this stage and stops when it leaves it.",
+    )
+    # ---- conditions ----
+    team_ids = fields.Many2many("crm.team", string="Sales teams", help="Only records of these teams (all if empty).")
+    tag_ids = fields.Many2many(
+        "crm.tag", string="Tags", help="Only opportunities with one of these tags (all if empty)."
+    )
+    stage_ids = fields.Many2many(
+        "crm.stage",
+        "followup_chain_condition_stage_rel",
+        string="In stages",
+        help="Only opportunities in one of these stages when the chain starts (all if empty).",
+    )
+    amount_min = fields.Monetary(
+        string="Minimum amount",
+        currency_field="currency_id",
+        help="Expected revenue of the opportunity or total of the invoice, at least this much.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id", string="Currency", help="Currency of the minimum amount."
+    )
+    partner_level = fields.Selection(
+        LEVEL_SELECTION, string="Customer level", help="Only customers at this relationship level (any if empty)."
+    )
+    # ---- steps and runs ----
+    step_ids = fields.One2many("followup.chain.step", "chain_id", string="Steps", copy=True)
+    step_count = fields.Integer(compute="_compute_run_stats", string="Number of steps")
+    run_ids = fields.One2many("followup.chain.run", "chain_id", string="Runs")
+    running_count = fields.Integer(compute="_compute_run_stats", string="Running")
+    done_count = fields.Integer(compute="_compute_run_stats", string="Completed")
+    stopped_count = fields.Integer(compute="_compute_run_stats", string="Stopped")
+
+    @api.depends("trigger")
+    def _compute_res_model(self):
+        for chain in self:
+            if chain.trigger in INVOICE_TRIGGERS:
+                chain.res_model = "account.move"
+            elif chain.trigger != "manual" or not chain.res_model:
+                chain.res_model = "crm.lead"
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for chain in self:
+            chain.currency_id = (chain.company_id or self.env.company).currency_id
+
+    def _compute_run_stats(self):
+        counts = {
+            (chain.id, state): count
+            for chain, state, count in self.env["followup.chain.run"]._read_group(
+                [("chain_id", "in", self.ids)], ["chain_id", "state"], ["__count"]
+            )
+        }
+        for chain in self:
+            chain.step_count = len(chain.step_ids)
+            chain.running_count = counts.get((chain.id, "running"), 0) + counts.get((chain.id, "paused"), 0)
+            chain.done_count = counts.get((chain.id, "done"), 0)
+            chain.stopped_count = counts.get((chain.id, "stopped"), 0)
+
+    # ---- constraints ----
+
+    @api.constrains("trigger", "trigger_stage_id", "res_model")
+    def _check_trigger(self):
+        for chain in self:
+            if chain.trigger == "stage" and not chain.trigger_stage_id:
+                raise ValidationError(_("The chain “%s” starts when a stage is entered: choose the stage.", chain.name))
+            if chain.trigger in INVOICE_TRIGGERS and chain.res_model != "account.move":
+                raise ValidationError(_("The chain “%s” is started by an invoice: it runs on invoices.", chain.name))
+
+    @api.constrains("amount_min")
+    def _check_amount_min(self):
+        for chain in self:
+            if chain.amount_min < 0:
+                raise ValidationError(_("The minimum amount of the chain “%s” cannot be negative.", chain.name))
+
+    @api.constrains("step_ids")
+    def _check_exit(self):
+        """Every step must lead to the end of the chain by some outcome: no loop without exit."""
+        for chain in self:
+            steps = chain._get_steps()
+            if not steps:
+                continue
+            following = {step: steps[index + 1] if index + 1 < len(steps) else None for index, step in enumerate(steps)}
+            # successors of each step; None is the end of the chain
+            successors = {}
+            for step in steps:
+                targets = set()
+                for outcome in step.outcome_ids or [None]:
+                    action = outcome.action if outcome else "next"
+                    if action == "jump":
+                        targets.add(outcome.jump_step_id)
+                    elif action in ("next", "repeat", "stage"):
+                        targets.add(following[step])
+                    else:
+                        targets.add(None)
+                successors[step] = targets
+            reaching_end = {None}
+            changed = True
+            while changed:
+                changed = False
+                for step, targets in successors.items():
+                    if step not in reaching_end and targets & reaching_end:
+                        reaching_end.add(step)
+                        changed = True
+            trapped = [step for step in steps if step not in reaching_end]
+            if trapped:
+                raise ValidationError(
+                    _(
+                        "The chain “%(chain)s” never ends from the step “%(step)s”: its outcomes jump back "
+                        "in a loop. Give one of them the action “Next step” or “End the chain”.",
+                        chain=chain.name,
+                        step=trapped[0].name,
+                    )
+                )
+
+    # ---- CRUD ----
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        chains = super().create(vals_list)
+        self.env.registry.clear_cache()  # _get_trigger_chain_ids
+        return chains
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"active", "trigger", "res_model"} & vals.keys():
+            self.env.registry.clear_cache()  # _get_trigger_chain_ids
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _get_trigger_chain_ids
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_runs(self):
+        if self.run_ids:
+            raise UserError(
+                _(
+                    "The chain “%s” has already run: archive it instead, so that its history and " "statistics stay.",
+                    self.filtered("run_ids")[0].name,
+                )
+            )
+
+    # ---- actions ----
+
+    def action_view_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_followup_chain_run")
+        action["domain"] = [("chain_id", "=", self.id)]
+        action["context"] = {"search_default_filter_open": 0}
+        return action
+
+    # ---- business methods ----
+
+    @api.model
+    def _start_chains(self, trigger, records):
+        """Start the active chains of ``trigger`` on ``records`` whose conditions they meet.
+
+        Set-based: one search of the chains, one of the open runs, a batched create of the
+        runs and of their first activities. Returns the runs started.
+        """
+        Run = self.env["followup.chain.run"]
+        if not records:
+            return Run
+        # sudo: chains are automation; a salesperson who sends a quotation starts them
+        # although templates and other people's runs are beyond their rights.
+        chains = self.sudo().browse(self._get_trigger_chain_ids(trigger, records._name))
+        if not chains:
+            return Run
+        return chains._start(records)
+
+    @api.model
+    @ormcache("trigger", "res_model")
+    def _get_trigger_chain_ids(self, trigger, res_model):
+        """Ids of the active chains of a trigger: cached, so that the documents'
+        hooks cost no query on a database where no chain of that trigger exists."""
+        return tuple(self.sudo().search([("trigger", "=", trigger), ("res_model", "=", res_model)]).ids)
+
+    def _start(self, records):
+        """Start these chains on ``records`` (same model), skipping those that already run."""
+        Run = self.env["followup.chain.run"].sudo()
+        chains = self.filtered("step_ids")
+        records = records.sudo().exists()
+        if not chains or not records:
+            return Run
+        busy = Run._get_open_pairs(chains, records, any_state=any(c.trigger == "invoice_overdue" for c in chains))
+        pairs = [
+            (chain, record)
+            for chain in chains
+            for record in records
+            if (chain.id, record.id) not in busy and chain._matches(record)
+        ]
+        if not pairs:
+            return Run
+        return Run._create_runs(pairs)
+
+    def _get_steps(self):
+        """The steps in their order (without the query of ``sorted()``)."""
+        self.ensure_one()
+        return self.step_ids.sorted(lambda step: (step.sequence, step.id))
+
+    def _matches(self, record):
+        """Whether ``record`` (an opportunity or an invoice) meets this chain's conditions."""
+        self.ensure_one()
+        if self.company_id and record.company_id != self.company_id:
+            return False
+        if self.trigger == "stage" and record.stage_id != self.trigger_stage_id:
+            return False
+        lead = record if record._name == "crm.lead" else record._get_followup_lead()
+        if self.team_ids and record.team_id not in self.team_ids:
+            return False
+        if self.tag_ids and not (lead.tag_ids & self.tag_ids):
+            return False
+        if self.stage_ids and lead.stage_id not in self.stage_ids:
+            return False
+        amount = record.expected_revenue if record._name == "crm.lead" else record.amount_total
+        if self.amount_min and amount < self.amount_min:
+            return False
+        return not self.partner_level or record.partner_id.relationship_level == self.partner_level
+
+    @api.model
+    def _cron_start_overdue_chains(self):
+        """Start the "invoice overdue" chains on the posted customer invoices past their due date."""
+        chains = self.search([("trigger", "=", "invoice_overdue"), ("step_ids", "!=", False)])
+        if not chains:
+            return
+        invoices = self.env["account.move"].search(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ]
+        )
+        size = int(self.env["ir.config_parameter"].sudo().get_param("odoo_sales_followup.chain_batch_size", 1000))
+        done = 0
+        for batch in split_every(size, invoices.ids, self.env["account.move"].browse):
+            chains._start(batch)
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(invoices) - done)
+            if not getattr(threading.current_thread(), "testing", False):
+                self.env.cr.commit()
