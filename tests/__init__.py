@@ -5,3 +5,4 @@ from . import test_level_tools
 from . import test_level_tour
 from . import test_relationship_levels
 from . import test_translation
+from . import test_reactivation

@@ -7,3 +7,5 @@ from . import sale_order
 from . import account_move
 from . import crm_lead
 from . import mail_activity
+from . import crm_lost_reason
+from . import crm_team
