@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class CrmLeadLost(models.TransientModel):
     _inherit = "crm.lead.lost"
 
-    is_reactivation = fields.Boolean(compute="_compute_is_reactivation")
+    is_reactivation = fields.Boolean(string="Reactivation", compute="_compute_is_reactivation")
 
     @api.depends("lead_ids")
     def _compute_is_reactivation(self):
