@@ -108,10 +108,8 @@ class CrmTeam(models.Model):
                 leads = self._reactivation_create_leads(plan)
                 self._reactivation_plan_first_calls(leads)
             created += len(leads)
-            for user in leads.user_id:
-                assigned[user] = assigned.get(user, 0) + len(
-                    leads.filtered(lambda lead, user=user: lead.user_id == user)
-                )
+            for lead in leads:
+                assigned[lead.user_id] = assigned.get(lead.user_id, 0) + 1
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=created, remaining=max(0, total - created - left))
                 self.env.cr.commit()
