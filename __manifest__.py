@@ -12,6 +12,7 @@
     "data": [
         "security/odoo_sales_followup_security.xml",
         "security/ir.model.access.csv",
+        "data/reactivation_data.xml",
         "data/ir_cron_data.xml",
         "data/crm_success_criterion_data.xml",
         "data/followup_chain_data.xml",
@@ -23,6 +24,9 @@
         "views/crm_lead_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_criteria_override_views.xml",
+        "views/crm_lead_reactivation_views.xml",
+        "views/crm_reactivation_report_views.xml",
+        "views/reactivation_scan_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/followup_chain_views.xml",
         "views/followup_chain_run_views.xml",
@@ -34,6 +38,7 @@
         "demo/relationship_level_demo.xml",
         "demo/success_criteria_demo.xml",
         "demo/followup_chain_demo.xml",
+        "demo/reactivation_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],

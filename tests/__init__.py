@@ -12,3 +12,4 @@ from . import test_success_criteria
 from . import test_criteria_gates
 from . import test_criteria_tour
 from . import test_translation
+from . import test_reactivation

@@ -16,3 +16,4 @@ from . import crm_team
 from . import crm_lead
 from . import crm_lead_criterion
 from . import mail_activity
+from . import crm_lost_reason

@@ -1,5 +1,19 @@
+import logging
+import threading
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_date, formatLang
+
+from ..tools import ReactivationAssigner, reactivation_priority
+
+_logger = logging.getLogger(__name__)
+
+#: Customers shown by the preview at most (the count covers them all).
+PREVIEW_LIMIT = 500
 
 
 class CrmTeam(models.Model):
@@ -52,3 +66,477 @@ class CrmTeam(models.Model):
         )
         criteria |= gated | self.won_criterion_ids
         return criteria.filtered_domain([("active", "=", True), ("company_id", "in", [False, company.id])])
+
+    # ---- ACTIONS ----
+
+    def action_reactivation_scan(self):
+        """Run the reactivation scan of the current company now (Sales administrators)."""
+        self._check_reactivation_access()
+        team = self._get_reactivation_team()
+        result = team._action_reactivation_scan()
+        if result["created"]:
+            message = _("%(count)s customers added to the %(team)s pipeline.", count=result["created"], team=team.name)
+        else:
+            message = _("No customer to call back: the %(team)s pipeline is up to date.", team=team.name)
+        if result["left"]:
+            message += " " + _(
+                "%(count)s more wait for the next scan: the team is at its weekly capacity.", count=result["left"]
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if not result["left"] else "warning",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # ---- SCAN ----
+
+    @api.model
+    def _cron_reactivation_scan(self):
+        """Scheduled: scan every company that has a reactivation team.
+
+        A company whose settings are invalid is skipped: the problem is logged and
+        the administrators are notified, the other companies are scanned.
+        """
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        companies = self.env["res.company"].search([("reactivation_team_id", "!=", False)])
+        for company in companies:
+            team = company.reactivation_team_id.with_company(company)
+            try:
+                team._action_reactivation_scan(auto_commit=auto_commit)
+            except UserError as error:
+                if auto_commit:
+                    self.env.cr.rollback()
+                _logger.error("Reactivation scan of %s skipped: %s", company.name, error.args[0])
+                team._reactivation_notify_admins(error.args[0])
+                if auto_commit:
+                    self.env.cr.commit()
+
+    def _action_reactivation_scan(self, auto_commit=False):
+        """Create the reactivation opportunities of the current company, batch by batch.
+
+        Each batch (customers, their opportunities, assignees, first calls) is
+        created whole or not at all, and a rerun starts from what is left: the
+        customers who already have an open reactivation opportunity are no
+        longer candidates. A second scan of the same company running at the same
+        time stops at its next batch.
+
+        :param auto_commit: commit and report progress after each batch (cron)
+        :return: {"created": opportunities created, "left": candidates waiting for capacity}
+        """
+        self.ensure_one()
+        company = self.env.company
+        self._check_reactivation_settings()
+        assigner = self._reactivation_assigner()
+        batch_size = self._get_reactivation_batch_size()
+        assigned, created, left, cursor = {}, 0, 0, None
+        total = None
+        while True:
+            if not self._reactivation_lock():
+                if total is None:
+                    raise UserError(
+                        _(
+                            "A reactivation scan of %(company)s is already running: try again when it is finished.",
+                            company=company.name,
+                        )
+                    )
+                break  # another scan took over between two batches: it carries on
+            if total is None:
+                total = self._reactivation_count_candidates()
+            candidates = self._reactivation_candidates(limit=batch_size, after=cursor)
+            if not candidates:
+                break
+            cursor = (candidates[-1]["days_overdue"], candidates[-1]["id"])
+            plan = self._reactivation_assign(candidates, assigner)
+            left += len(candidates) - len(plan)
+            with self.env.cr.savepoint():  # the whole batch, or nothing of it
+                leads = self._reactivation_create_leads(plan)
+                self._reactivation_plan_first_calls(leads)
+            created += len(leads)
+            for lead in leads:
+                assigned[lead.user_id] = assigned.get(lead.user_id, 0) + 1
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=created, remaining=max(0, total - created - left))
+                self.env.cr.commit()
+            self.env.invalidate_all()
+            if assigner.full:
+                # Everyone is full: count who waits without creating anything more.
+                left += self._reactivation_count_candidates(after=cursor)
+                break
+        self._reactivation_notify_assignees(assigned)
+        _logger.info(
+            "Reactivation scan of %s: %s opportunities created, %s customers wait for capacity",
+            company.name,
+            created,
+            left,
+        )
+        return {"created": created, "left": left}
+
+    def _reactivation_preview(self):
+        """Who the scan would add now, and why, without writing anything.
+
+        :return: (number of candidates, [values of the first ``PREVIEW_LIMIT``])
+        """
+        self.ensure_one()
+        self._check_reactivation_settings()
+        assigner = self._reactivation_assigner()
+        candidates = self._reactivation_candidates(limit=PREVIEW_LIMIT)
+        plan = dict(self._reactivation_assign(candidates, assigner))
+        history = self._reactivation_history([row["id"] for row in candidates])
+        lines = []
+        for row in candidates:
+            expected, average = history.get(row["id"], (0.0, 0.0))
+            lines.append(
+                {
+                    "partner_id": row["id"],
+                    "user_id": plan.get(row["id"], {}).get("user_id", False),
+                    "last_purchase_date": row["last_purchase_date"],
+                    "interval_days": row["purchase_interval_days"],
+                    "days_overdue": row["days_overdue"],
+                    "expected_revenue": expected,
+                    "priority": reactivation_priority(
+                        expected, average, row["days_since_last"], row["purchase_interval_days"]
+                    ),
+                }
+            )
+        return self._reactivation_count_candidates(), lines
+
+    # ---- FIRST CALLS (overridable) ----
+
+    def _reactivation_plan_first_calls(self, leads):
+        """Plan the first reactivation call of each new opportunity, for its assignee.
+
+        One place to start another follow-up (an activity chain) instead.
+        """
+        activity_type = self.env.ref("odoo_sales_followup.mail_activity_type_reactivation_call")
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        deadline = activity_type._get_date_deadline()
+        # No "assigned to you" email per call: the assignees get one summary per scan.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "note": activity_type.default_note,
+                    "date_deadline": deadline,
+                    "user_id": lead.user_id.id,
+                }
+                for lead in leads
+            ]
+        )
+
+    # ---- PRIVATE: SELECTION ----
+
+    def _reactivation_candidates(self, limit=None, after=None):
+        """Dormant customers of the current company to call back, most overdue first.
+
+        One query on the partners' stored level facts, whatever the number of
+        orders: customers past their own interval times the dormancy tolerance,
+        with enough purchases, not archived, blocked, blacklisted or tagged out,
+        without a reactivation opportunity in this company that is open or was
+        closed since their last purchase.
+
+        :param after: (days overdue, id) of the last candidate of the previous batch
+        """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT %(columns)s
+                  FROM res_partner partner
+                 WHERE %(where)s
+                 ORDER BY days_overdue DESC, partner.id DESC
+                 LIMIT %(limit)s
+                """,
+                columns=SQL(
+                    """partner.id, partner.user_id, partner.last_purchase_date, partner.purchase_interval_days,
+                       %(today)s - partner.last_purchase_date AS days_since_last,
+                       %(today)s - partner.last_purchase_date - partner.purchase_interval_days AS days_overdue""",
+                    today=fields.Date.context_today(self),
+                ),
+                where=self._reactivation_candidates_where(after),
+                limit=limit,
+            )
+        )
+        return rows
+
+    def _reactivation_count_candidates(self, after=None):
+        return self.env.execute_query(
+            SQL("SELECT COUNT(*) FROM res_partner partner WHERE %s", self._reactivation_candidates_where(after))
+        )[0][0]
+
+    def _reactivation_candidates_where(self, after=None):
+        # The facts of customers who bought or stopped in this transaction count already.
+        self.env["res.partner"]._apply_pending_level_updates()
+        self.env.flush_all()
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        where = SQL(
+            """
+                partner.id = partner.commercial_partner_id
+            AND partner.active
+            AND partner.last_purchase_date IS NOT NULL
+            AND partner.purchase_interval_days > 0
+            AND partner.purchase_count >= %(min_purchases)s
+            AND %(today)s - partner.last_purchase_date > partner.purchase_interval_days * %(tolerance)s
+            AND (partner.company_id = %(company_id)s
+                 OR partner.company_id IS NULL AND EXISTS (
+                    SELECT 1
+                      FROM res_partner contact
+                      JOIN sale_order so ON so.partner_id = contact.id AND so.state = 'sale'
+                     WHERE contact.commercial_partner_id = partner.id AND so.company_id = %(company_id)s
+                 ))
+            AND COALESCE(partner.sale_warn, 'no-message') != 'block'
+            AND NOT EXISTS (
+                SELECT 1 FROM mail_blacklist blacklist
+                 WHERE blacklist.active AND blacklist.email = partner.email_normalized
+            )
+            AND NOT EXISTS (
+                SELECT 1 FROM res_partner_res_partner_category_rel rel
+                 WHERE rel.partner_id = partner.id AND rel.category_id = ANY(%(excluded_tags)s)
+            )
+            AND NOT EXISTS (
+                SELECT 1
+                  FROM crm_lead lead
+                  JOIN res_partner lead_partner ON lead_partner.id = lead.partner_id
+                 WHERE lead.is_reactivation
+                   AND lead.company_id = %(company_id)s
+                   AND lead_partner.commercial_partner_id = partner.id
+                   -- open, or closed since the last purchase: one call-back per dormant spell
+                   AND (lead.reactivation_open OR lead.create_date >= partner.last_purchase_date)
+            )
+            """,
+            min_purchases=company.reactivation_min_purchases,
+            today=today,
+            tolerance=company.level_dormant_tolerance,
+            company_id=company.id,
+            excluded_tags=company.reactivation_excluded_category_ids.ids,
+        )
+        if after:
+            where = SQL(
+                "%s AND (%s - partner.last_purchase_date - partner.purchase_interval_days, partner.id) < (%s, %s)",
+                where,
+                today,
+                *after,
+            )
+        return where
+
+    def _reactivation_history(self, partner_ids):
+        """{partner id: (average confirmed order, company's average order)}, untaxed,
+        in the company's currency, over the current company's orders."""
+        if not partner_ids:
+            return {}
+        company = self.env.company
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT contact.commercial_partner_id, AVG(so.amount_untaxed / NULLIF(so.currency_rate, 0))
+                  FROM sale_order so
+                  JOIN res_partner contact ON contact.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                   AND contact.commercial_partner_id = ANY(%(ids)s)
+                 GROUP BY contact.commercial_partner_id
+                """,
+                company_id=company.id,
+                ids=partner_ids,
+            )
+        )
+        average = self._reactivation_company_average_order()
+        return {partner_id: (company.currency_id.round(amount or 0.0), average) for partner_id, amount in rows}
+
+    def _reactivation_company_average_order(self):
+        return self.env.execute_query(
+            SQL(
+                """SELECT COALESCE(AVG(amount_untaxed / NULLIF(currency_rate, 0)), 0)
+                     FROM sale_order WHERE state = 'sale' AND company_id = %s""",
+                self.env.company.id,
+            )
+        )[0][0]
+
+    # ---- PRIVATE: ASSIGNMENT ----
+
+    def _reactivation_members(self):
+        """Active users of the active memberships, in the team's order."""
+        return self.crm_team_member_ids.filtered(lambda member: member.active and member.user_id.active).user_id
+
+    def _reactivation_assigner(self):
+        members = self._reactivation_members()
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        week_start = fields.Datetime.to_datetime(today - timedelta(days=today.weekday()))
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        base = [("is_reactivation", "=", True), ("company_id", "=", company.id), ("user_id", "in", members.ids)]
+        week_counts = dict(Lead._read_group([*base, ("create_date", ">=", week_start)], ["user_id"], ["__count"]))
+        open_counts = dict(Lead._read_group([*base, ("reactivation_open", "=", True)], ["user_id"], ["__count"]))
+        latest = Lead.search(base, order="create_date desc, id desc", limit=1)
+        return ReactivationAssigner(
+            members.ids,
+            company.reactivation_assignment,
+            company.reactivation_weekly_capacity,
+            {user.id: count for user, count in week_counts.items()},
+            {user.id: count for user, count in open_counts.items()},
+            last_user=latest.user_id.id,
+        )
+
+    def _reactivation_assign(self, candidates, assigner):
+        """{partner id: candidate row with its assignee}, in the candidates' order,
+        for those a member has room for."""
+        plan = {}
+        for row in candidates:
+            user_id = assigner.assign(row["user_id"])
+            if user_id is not None:
+                plan[row["id"]] = dict(row, user_id=user_id)
+        return plan
+
+    # ---- PRIVATE: CREATION ----
+
+    def _reactivation_create_leads(self, plan):
+        if not plan:
+            return self.env["crm.lead"]
+        company = self.env.company
+        history = self._reactivation_history(list(plan))
+        partners = self.env["res.partner"].browse(list(plan))
+        stage = self._reactivation_first_stage()
+        script = self.env.ref("odoo_sales_followup.mail_activity_type_reactivation_call").default_note or ""
+        vals_list = []
+        for partner in partners:
+            row = plan[partner.id]
+            expected, average = history.get(partner.id, (0.0, 0.0))
+            reason = self.env._(
+                "Last purchase on %(date)s; buys every %(interval)s days; %(overdue)s days overdue. "
+                "Average order: %(amount)s.",
+                date=format_date(self.env, row["last_purchase_date"]),
+                interval=row["purchase_interval_days"],
+                overdue=row["days_overdue"],
+                amount=formatLang(self.env, expected, currency_obj=company.currency_id),
+            )
+            vals_list.append(
+                {
+                    "name": self.env._("Reactivation: %(customer)s", customer=partner.name),
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "team_id": self.id,
+                    "user_id": row["user_id"],
+                    "company_id": company.id,
+                    "stage_id": stage.id,
+                    "expected_revenue": expected,
+                    "priority": reactivation_priority(
+                        expected, average, row["days_since_last"], row["purchase_interval_days"]
+                    ),
+                    "description": Markup("<p>%s</p>") % reason + Markup(script),
+                    "is_reactivation": True,
+                    "reactivation_last_purchase_date": row["last_purchase_date"],
+                    "reactivation_interval_days": row["purchase_interval_days"],
+                    "reactivation_days_overdue": row["days_overdue"],
+                }
+            )
+        return (
+            self.env["crm.lead"]
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+                mail_auto_subscribe_no_notify=True,
+            )
+            .create(vals_list)
+        )
+
+    def _reactivation_first_stage(self):
+        return self.env["crm.stage"].search(
+            [("team_id", "=", self.id), ("is_won", "=", False), ("fold", "=", False)], order="sequence, id", limit=1
+        ) or self.env["crm.lead"]._stage_find(team_id=self.id, domain=[("fold", "=", False)])
+
+    # ---- PRIVATE: NOTIFICATIONS ----
+
+    def _reactivation_notify_assignees(self, assigned):
+        """One summary per assignee and scan, instead of one email per opportunity."""
+        for user, count in assigned.items():
+            self.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=self.env._("%(count)s customers to call back", count=count),
+                body=self.env._(
+                    "The reactivation scan added %(count)s dormant customers to your %(team)s pipeline, "
+                    "each with a call planned.",
+                    count=count,
+                    team=self.name,
+                ),
+            )
+
+    def _reactivation_notify_admins(self, problem):
+        admins = self.env.ref("base.group_system").users.filtered(
+            lambda user: not user.share and self.env.company in user.company_ids
+        )
+        if admins:
+            self.message_notify(
+                partner_ids=admins.partner_id.ids,
+                subject=self.env._("Reactivation scan skipped"),
+                body=self.env._(
+                    "The reactivation scan of %(company)s did not run: %(problem)s",
+                    company=self.env.company.name,
+                    problem=problem,
+                ),
+            )
+
+    # ---- PRIVATE: CHECKS ----
+
+    @api.model
+    def _check_reactivation_access(self):
+        if not self.env.is_superuser() and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(_("Only Sales administrators can run the reactivation scan."))
+
+    @api.model
+    def _get_reactivation_team(self):
+        team = self.env.company.reactivation_team_id
+        if not team:
+            raise UserError(
+                _(
+                    "No reactivation team is set for %(company)s: choose one in the CRM settings.",
+                    company=self.env.company.name,
+                )
+            )
+        return team
+
+    def _check_reactivation_settings(self):
+        """Refuse to scan with settings that would flag nobody or everybody."""
+        company = self.env.company
+        if company.level_dormant_tolerance < 1:
+            raise UserError(
+                _(
+                    "The dormancy tolerance of %(company)s must be 1 or more to scan for reactivation.",
+                    company=company.name,
+                )
+            )
+        if company.reactivation_weekly_capacity < 0:
+            raise UserError(
+                _(
+                    "The weekly reactivation capacity of %(company)s cannot be negative.",
+                    company=company.name,
+                )
+            )
+        if not self._reactivation_members():
+            raise UserError(
+                _(
+                    "The reactivation team %(team)s has no active member to call the customers: "
+                    "add members to the team.",
+                    team=self.name,
+                )
+            )
+
+    def _reactivation_lock(self):
+        """Take the company's scan lock until the end of the transaction; False if another scan holds it."""
+        return self.env.execute_query(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(hashtext('odoo_sales_followup.reactivation_scan'), %s)",
+                self.env.company.id,
+            )
+        )[0][0]
+
+    @api.model
+    def _get_reactivation_batch_size(self):
+        return int(
+            self.env["ir.config_parameter"].sudo().get_param("odoo_sales_followup.reactivation_batch_size", 1000)
+        )

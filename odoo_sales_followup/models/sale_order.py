@@ -55,3 +55,6 @@ class SaleOrder(models.Model):
     @api.model
     def _update_partner_levels(self, partners, orders, event):
         partners._update_relationship_levels(event, origins=self.env["res.partner"]._origins_of(orders))
+        if event == "order_confirmed":
+            # A customer who buys again is reactivated.
+            self.env["crm.lead"]._reactivation_queue_orders(orders)

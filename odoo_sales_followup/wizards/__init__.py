@@ -1,3 +1,5 @@
 from . import crm_lead_criteria_override
 from . import followup_chain_done_wizard
 from . import followup_chain_start_wizard
+from . import crm_lead_lost
+from . import reactivation_scan_wizard
