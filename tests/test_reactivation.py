@@ -116,9 +116,22 @@ class TestReactivationScan(ReactivationCommon):
         lead = self._reactivation_leads(partner_id=self.dairy.id)
         order = self._order(self.dairy)
         self.assertRecordValues(lead, [{"stage_id": self.stage_won.id, "reactivation_open": False, "active": True}])
+        self.assertFalse(
+            self.env.ref("odoo_sales_followup.crm_team_reactivation").use_success_criteria,
+            "the shipped reactivation team keeps its calls free of a deal checklist",
+        )
         self.assertTrue(lead.message_ids.filtered(lambda m: order.name in m.body), "the order is in the chatter")
         self._scan()
         self.assertEqual(len(self._reactivation_leads(partner_id=self.dairy.id)), 1, "buys again: not dormant")
+
+    def test_buying_again_never_fails_when_winning_needs_criteria(self):
+        self.team.won_criterion_ids = self.env.ref("odoo_sales_followup.criterion_full_payment")
+        self._scan()
+        lead = self._reactivation_leads(partner_id=self.dairy.id)
+        order = self._order(self.dairy)
+        self.assertEqual(order.state, "sale", "the confirmation goes through")
+        self.assertTrue(lead.reactivation_open, "not paid yet: the opportunity cannot be won")
+        self.assertTrue(lead.message_ids.filtered(lambda m: "stays open" in m.body and "Full payment" in m.body))
 
     def test_lost_needs_a_churn_reason(self):
         self._scan()

@@ -118,6 +118,18 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
             "the team's checklist, plus what its stages and winning require",
         )
 
+    def test_team_without_a_checklist_lists_only_what_it_requires(self):
+        self.team.use_success_criteria = False
+        deal = self._deal()
+        self.assertEqual(
+            deal.criterion_line_ids.criterion_id,
+            self.proposal_accepted | self.prepayment | self.full_payment | self.act_signed,
+            "what its stages and winning require, nothing more",
+        )
+        self.team.won_criterion_ids = False
+        self.stage_payment.required_criterion_ids = False
+        self.assertFalse(self._deal(name="Plain deal").criterion_line_ids)
+
     def test_lead_gets_its_checklist_when_converted(self):
         lead = self.env["crm.lead"].create({"name": "Inbound request", "type": "lead", "team_id": self.team.id})
         self.assertFalse(lead.criterion_line_ids, "leads are not deals yet")

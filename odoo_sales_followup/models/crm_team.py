@@ -19,6 +19,12 @@ PREVIEW_LIMIT = 500
 class CrmTeam(models.Model):
     _inherit = "crm.team"
 
+    use_success_criteria = fields.Boolean(
+        string="Deal checklist on opportunities",
+        default=True,
+        help="List success criteria on the team's opportunities. When off, they only list the criteria "
+        "that the team's stages or winning require.",
+    )
     success_criterion_ids = fields.Many2many(
         "crm.success.criterion",
         "crm_team_success_criterion_rel",
@@ -57,7 +63,7 @@ class CrmTeam(models.Model):
     def _get_checklist_criteria(self, company):
         """The criteria listed on a new opportunity of this team (or of no team) in ``company``."""
         criteria = self.success_criterion_ids
-        if not criteria:
+        if not criteria and (self.use_success_criteria or not self):
             criteria = self.env["crm.success.criterion"].search([("company_id", "in", [False, company.id])])
         gated = (
             self.env["crm.stage"]
