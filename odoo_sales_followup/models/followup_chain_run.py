@@ -324,10 +324,16 @@ class FollowupChainRun(models.Model):
         for run in ended:
             run._stop(run._get_stop_reason())
         for lead, chosen in closures:
-            if chosen.action == "stage":
-                lead.write({"stage_id": chosen.stage_id.id})
-            else:
-                lead.action_set_lost(lost_reason_id=chosen.lost_reason_id.id)
+            # The activity is done whatever happens to the opportunity: a stage or a lost
+            # reason refused by another rule is logged, not raised at the salesperson.
+            try:
+                with self.env.cr.savepoint():
+                    if chosen.action == "stage":
+                        lead.write({"stage_id": chosen.stage_id.id})
+                    else:
+                        lead.action_set_lost(lost_reason_id=chosen.lost_reason_id.id)
+            except UserError as error:
+                _logger.warning("Chain outcome %r not applied to %s: %s", chosen.name, lead.display_name, error)
 
     def _get_stop_reason(self):
         """Why this run has no purpose any more, or False."""
