@@ -33,6 +33,11 @@ class TestChainAccess(ChainCommon):
         with self.assertRaises(AccessError):
             self.env["followup.chain"].create({"name": "Mine", "trigger": "manual"})
 
+    def test_new_salesperson_of_the_opportunity_sees_its_chains(self):
+        self.other_run.lead_id.user_id = self.salesman
+        Run = self.env["followup.chain.run"].with_user(self.salesman)
+        self.assertEqual(Run.search([("chain_id", "=", self.chain.id)]), self.own_run | self.other_run)
+
     @users("osf_manager")
     def test_manager_sees_every_chain(self):
         self.assertEqual(

@@ -313,6 +313,17 @@ class TestChainLifecycle(ChainCommon):
         self.assertFalse(run2.exists())
         self.assertFalse(self.env["followup.chain.run.line"].search([("run_id", "=", run2.id)]))
 
+    def test_deleting_a_done_activity_leaves_the_chain_alone(self):
+        self.call.keep_done = True
+        chain = self._chain("manual", [{"name": "Call"}, {"name": "Meeting"}])
+        run = chain._start(self._opportunity())
+        done = self._done(run)
+        self.assertFalse(done.active, "the call type keeps its done activities")
+        done.unlink()
+        self.assertRecordValues(run, [{"state": "running", "step_id": chain.step_ids[1].id}])
+        self.assertEqual(run.activity_id.summary, "Meeting")
+        self.assertEqual(run.line_ids.name, "Call")
+
     def test_editing_a_template_keeps_runs_consistent(self):
         chain = self._chain("manual", [{"name": "Call"}, {"name": "Meeting"}])
         call, meeting = chain.step_ids.sorted()

@@ -207,7 +207,8 @@ class FollowupChainRun(models.Model):
         calendars = BusinessCalendars()
         records = self._get_records()
         model_ids = {model: self.env["ir.model"]._get_id(model) for model in records}
-        vals_list, scheduled, broken = [], self.browse(), self.browse()
+        # lists, not recordsets: a union per run would cost O(n²) on large batches
+        vals_list, scheduled, broken = [], [], []
         for run in self:
             step = run.step_id
             record = records[run.res_model].browse(run.res_id).with_prefetch(records[run.res_model]._prefetch_ids)
@@ -223,7 +224,7 @@ class FollowupChainRun(models.Model):
                 deadline = add_delay(start, delay, unit, workdays, holidays)
             except ValueError:
                 _logger.warning("Chain run %s: no business day in the calendar of %s", run.id, run.company_id.name)
-                broken |= run
+                broken.append(run.id)
                 continue
             vals_list.append(
                 {
@@ -237,13 +238,13 @@ class FollowupChainRun(models.Model):
                     "followup_run_id": run.id,
                 }
             )
-            scheduled |= run
+            scheduled.append(run)
         # Chain activities are planned by the chain, not handed over by someone: no
         # "assigned to you" email for each, the assignee sees them in the activity menu.
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         for run, activity in zip(scheduled, activities, strict=True):
             run.activity_id = activity
-        broken._stop("calendar")
+        self.browse(broken)._stop("calendar")
         return activities
 
     def _get_step_user(self, step, record):
@@ -275,7 +276,7 @@ class FollowupChainRun(models.Model):
         ``done`` maps each run to the summary and due date of its activity done."""
         today = fields.Date.context_today(self)
         self.write({"activity_id": False})
-        lines, to_schedule, delays, ended, closures = [], self.browse(), {}, self.browse(), []
+        lines, to_schedule, delays, ended, closures = [], [], {}, [], []
         for run in self:
             step = run.step_id
             summary, deadline = done.get(run, (step.name, False))
@@ -298,13 +299,13 @@ class FollowupChainRun(models.Model):
             if run.state != "running":
                 continue
             if run._get_stop_reason():
-                ended |= run
+                ended.append(run)
                 continue
             action = chosen.action if chosen else "next"
             if action == "repeat" and run.repeat_count < chosen.max_repeat:
                 run.repeat_count += 1
                 delays[run] = (chosen.delay, chosen.delay_unit)
-                to_schedule |= run
+                to_schedule.append(run.id)
                 continue
             if action == "jump":
                 next_step = chosen.jump_step_id
@@ -316,18 +317,24 @@ class FollowupChainRun(models.Model):
                 closures.append((run.lead_id, chosen))
             if next_step:
                 run.write({"step_id": next_step.id, "repeat_count": 0})
-                to_schedule |= run
+                to_schedule.append(run.id)
             else:
                 run.write({"state": "done", "date_end": today})
         self.env["followup.chain.run.line"].sudo().create(lines)
-        to_schedule._schedule(today, delays)
+        self.browse(to_schedule)._schedule(today, delays)
         for run in ended:
             run._stop(run._get_stop_reason())
         for lead, chosen in closures:
-            if chosen.action == "stage":
-                lead.write({"stage_id": chosen.stage_id.id})
-            else:
-                lead.action_set_lost(lost_reason_id=chosen.lost_reason_id.id)
+            # The activity is done whatever happens to the opportunity: a stage or a lost
+            # reason refused by another rule is logged, not raised at the salesperson.
+            try:
+                with self.env.cr.savepoint():
+                    if chosen.action == "stage":
+                        lead.write({"stage_id": chosen.stage_id.id})
+                    else:
+                        lead.action_set_lost(lost_reason_id=chosen.lost_reason_id.id)
+            except UserError as error:
+                _logger.warning("Chain outcome %r not applied to %s: %s", chosen.name, lead.display_name, error)
 
     def _get_stop_reason(self):
         """Why this run has no purpose any more, or False."""
@@ -367,10 +374,10 @@ class FollowupChainRun(models.Model):
         runs = self.sudo().search(
             [("res_model", "=", records._name), ("res_id", "in", records.ids), ("state", "in", OPEN_STATES)]
         )
-        by_reason = defaultdict(lambda: self.browse())
+        by_reason = defaultdict(list)
         for run in runs:
             reason = run._get_stop_reason()
             if reason and (reasons is None or reason in reasons):
-                by_reason[reason] |= run
-        for reason, stopped in by_reason.items():
-            stopped._stop(reason)
+                by_reason[reason].append(run.id)
+        for reason, ids in by_reason.items():
+            runs.browse(ids)._stop(reason)
