@@ -111,6 +111,9 @@ class CrmTeam(models.Model):
         companies = self.env["res.company"].search([("reactivation_team_id", "!=", False)])
         for company in companies:
             team = company.reactivation_team_id.with_company(company)
+            if not team._reactivation_lock():
+                _logger.info("Reactivation scan of %s already running: this run leaves it to finish", company.name)
+                continue
             try:
                 team._action_reactivation_scan(auto_commit=auto_commit)
             except UserError as error:
@@ -138,6 +141,7 @@ class CrmTeam(models.Model):
         self._check_reactivation_settings()
         assigner = self._reactivation_assigner()
         batch_size = self._get_reactivation_batch_size()
+        average = self._reactivation_company_average_order()
         assigned, created, left, cursor = {}, 0, 0, None
         total = None
         while True:
@@ -151,7 +155,8 @@ class CrmTeam(models.Model):
                     )
                 break  # another scan took over between two batches: it carries on
             if total is None:
-                total = self._reactivation_count_candidates()
+                # The progress of a scheduled run needs the total: one more query, only there.
+                total = self._reactivation_count_candidates() if auto_commit else 0
             candidates = self._reactivation_candidates(limit=batch_size, after=cursor)
             if not candidates:
                 break
@@ -159,7 +164,7 @@ class CrmTeam(models.Model):
             plan = self._reactivation_assign(candidates, assigner)
             left += len(candidates) - len(plan)
             with self.env.cr.savepoint():  # the whole batch, or nothing of it
-                leads = self._reactivation_create_leads(plan)
+                leads = self._reactivation_create_leads(plan, average)
                 self._reactivation_plan_first_calls(leads)
             created += len(leads)
             for lead in leads:
@@ -192,9 +197,10 @@ class CrmTeam(models.Model):
         candidates = self._reactivation_candidates(limit=PREVIEW_LIMIT)
         plan = dict(self._reactivation_assign(candidates, assigner))
         history = self._reactivation_history([row["id"] for row in candidates])
+        average = self._reactivation_company_average_order()
         lines = []
         for row in candidates:
-            expected, average = history.get(row["id"], (0.0, 0.0))
+            expected = history.get(row["id"], 0.0)
             lines.append(
                 {
                     "partner_id": row["id"],
@@ -332,8 +338,8 @@ class CrmTeam(models.Model):
         return where
 
     def _reactivation_history(self, partner_ids):
-        """{partner id: (average confirmed order, company's average order)}, untaxed,
-        in the company's currency, over the current company's orders."""
+        """{partner id: average confirmed order}, untaxed, in the company's currency,
+        over the current company's orders."""
         if not partner_ids:
             return {}
         company = self.env.company
@@ -351,10 +357,10 @@ class CrmTeam(models.Model):
                 ids=partner_ids,
             )
         )
-        average = self._reactivation_company_average_order()
-        return {partner_id: (company.currency_id.round(amount or 0.0), average) for partner_id, amount in rows}
+        return {partner_id: company.currency_id.round(amount or 0.0) for partner_id, amount in rows}
 
     def _reactivation_company_average_order(self):
+        """The company's average confirmed order (untaxed, company currency), read once per scan."""
         return self.env.execute_query(
             SQL(
                 """SELECT COALESCE(AVG(amount_untaxed / NULLIF(currency_rate, 0)), 0)
@@ -400,7 +406,11 @@ class CrmTeam(models.Model):
 
     # ---- PRIVATE: CREATION ----
 
-    def _reactivation_create_leads(self, plan):
+    def _reactivation_create_leads(self, plan, average):
+        """Opportunities of the planned customers.
+
+        :param average: the company's average order (``_reactivation_company_average_order``)
+        """
         if not plan:
             return self.env["crm.lead"]
         company = self.env.company
@@ -411,7 +421,7 @@ class CrmTeam(models.Model):
         vals_list = []
         for partner in partners:
             row = plan[partner.id]
-            expected, average = history.get(partner.id, (0.0, 0.0))
+            expected = history.get(partner.id, 0.0)
             reason = self.env._(
                 "Last purchase on %(date)s; buys every %(interval)s days; %(overdue)s days overdue. "
                 "Average order: %(amount)s.",
