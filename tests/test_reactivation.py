@@ -133,6 +133,33 @@ class TestReactivationScan(ReactivationCommon):
         self.assertTrue(lead.reactivation_open, "not paid yet: the opportunity cannot be won")
         self.assertTrue(lead.message_ids.filtered(lambda m: "stays open" in m.body and "Full payment" in m.body))
 
+    def test_reactivation_calls_chain_takes_over_the_calls(self):
+        self._scan()
+        lead = self._reactivation_leads(partner_id=self.dairy.id)
+        run = lead.followup_run_ids
+        self.assertEqual(run.chain_id, self.env.ref("odoo_sales_followup.chain_reactivation_calls"))
+        self.assertEqual(run.activity_id.user_id, lead.user_id, "the caller the scan assigned")
+        self.assertEqual(len(lead.activity_ids), 1, "the chain's call, not a second one")
+
+        ref = self.env.ref
+        Done = self.env["followup.chain.done.wizard"]
+        no_answer = ref("odoo_sales_followup.chain_reactivation_calls_outcome_no_answer")
+        Done.create({"run_id": run.id, "outcome_id": no_answer.id}).action_done()
+        call_type = ref("odoo_sales_followup.mail_activity_type_reactivation_call")
+        self.assertEqual(run.activity_id.activity_type_id, call_type)
+        self.assertGreater(run.activity_id.date_deadline, fields.Date.context_today(lead), "called again later")
+
+        competitor = ref("odoo_sales_followup.chain_reactivation_calls_outcome_competitor")
+        Done.create({"run_id": run.id, "outcome_id": competitor.id}).action_done()
+        self.assertRecordValues(lead, [{"active": False, "lost_reason_id": self.churn_competitor.id}])
+
+    def test_without_the_chain_a_single_call(self):
+        self.env.ref("odoo_sales_followup.chain_reactivation_calls").active = False
+        self._scan()
+        lead = self._reactivation_leads(partner_id=self.dairy.id)
+        self.assertFalse(lead.followup_run_ids)
+        self.assertEqual(lead.activity_ids.summary, "Reactivation call")
+
     def test_lost_needs_a_churn_reason(self):
         self._scan()
         lead = self._reactivation_leads(partner_id=self.dairy.id)

@@ -221,8 +221,12 @@ class CrmTeam(models.Model):
     def _reactivation_plan_first_calls(self, leads):
         """Plan the first reactivation call of each new opportunity, for its assignee.
 
-        One place to start another follow-up (an activity chain) instead.
+        An active activity chain started by "Customer flagged for reactivation" takes over
+        the calls (the shipped "Reactivation calls" chain); without one, a single call.
         """
+        leads -= self.env["followup.chain"]._start_chains("reactivation", leads).lead_id
+        if not leads:
+            return
         activity_type = self.env.ref("odoo_sales_followup.mail_activity_type_reactivation_call")
         model_id = self.env["ir.model"]._get_id("crm.lead")
         deadline = activity_type._get_date_deadline()

@@ -18,6 +18,7 @@ TRIGGER_SELECTION = [
     ("invoice_overdue", "Customer invoice overdue"),
     ("won", "Opportunity won"),
     ("lost", "Opportunity lost"),
+    ("reactivation", "Customer flagged for reactivation"),
     ("manual", "Started by hand"),
 ]
 

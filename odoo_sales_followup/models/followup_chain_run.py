@@ -254,6 +254,10 @@ class FollowupChainRun(models.Model):
             user = record.team_id.user_id
         elif step.responsible == "user":
             user = step.user_id
+        elif step.responsible == "reactivation":
+            # the caller the scan assigned; on other documents, who leads the reactivation team
+            lead = record if record._name == "crm.lead" else record._get_followup_lead()
+            user = lead.user_id if lead.is_reactivation else record.company_id.reactivation_team_id.user_id
         else:
             user = salesperson
         if user and user.active:
