@@ -226,28 +226,26 @@ class CrmTeam(models.Model):
         today = fields.Date.context_today(self)
         query = SQL(
             """
-            WITH flagged AS MATERIALIZED (
-                -- Customers with a reactivation opportunity in this company, read once per query.
-                SELECT lead_partner.commercial_partner_id AS partner_id,
-                       bool_or(lead.reactivation_open) AS open,
-                       MAX(lead.create_date) AS last_flagged
-                  FROM crm_lead lead
-                  JOIN res_partner lead_partner ON lead_partner.id = lead.partner_id
-                 WHERE lead.is_reactivation AND lead.company_id = %(company_id)s
-                 GROUP BY lead_partner.commercial_partner_id
-            )
             SELECT %(columns)s
               FROM res_partner partner
-              LEFT JOIN flagged ON flagged.partner_id = partner.id
              WHERE partner.id = partner.commercial_partner_id
                AND partner.active
                AND partner.last_purchase_date IS NOT NULL
                AND partner.purchase_interval_days > 0
                AND partner.purchase_count >= %(min_purchases)s
                AND %(today)s - partner.last_purchase_date > partner.purchase_interval_days * %(tolerance)s
-               -- one call-back per dormant spell: none open, none since the last purchase
-               AND (flagged.partner_id IS NULL
-                    OR NOT flagged.open AND flagged.last_flagged < partner.last_purchase_date)
+               -- One call-back per dormant spell: no reactivation opportunity open, none since
+               -- the last purchase (contacts carry their company's facts). Not correlated, so
+               -- that it is hashed once per query whatever the statistics say of crm_lead.
+               AND partner.id NOT IN (
+                   SELECT lead_partner.commercial_partner_id
+                     FROM crm_lead lead
+                     JOIN res_partner lead_partner ON lead_partner.id = lead.partner_id
+                    WHERE lead.is_reactivation
+                      AND lead.company_id = %(company_id)s
+                      AND lead_partner.commercial_partner_id IS NOT NULL
+                      AND (lead.reactivation_open OR lead.create_date >= lead_partner.last_purchase_date)
+               )
                AND (partner.company_id = %(company_id)s
                     OR partner.company_id IS NULL AND (%(single_company)s OR EXISTS (
                        SELECT 1
