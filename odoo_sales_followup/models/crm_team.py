@@ -259,87 +259,85 @@ class CrmTeam(models.Model):
 
         :param after: (days overdue, id) of the last candidate of the previous batch
         """
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT %(columns)s
-                  FROM res_partner partner
-                 WHERE %(where)s
-                 ORDER BY days_overdue DESC, partner.id DESC
-                 LIMIT %(limit)s
-                """,
-                columns=SQL(
+        today = fields.Date.context_today(self)
+        return self.env.execute_query_dict(
+            self._reactivation_candidates_query(
+                SQL(
                     """partner.id, partner.user_id, partner.last_purchase_date, partner.purchase_interval_days,
                        %(today)s - partner.last_purchase_date AS days_since_last,
                        %(today)s - partner.last_purchase_date - partner.purchase_interval_days AS days_overdue""",
-                    today=fields.Date.context_today(self),
+                    today=today,
                 ),
-                where=self._reactivation_candidates_where(after),
-                limit=limit,
+                after,
+                SQL("ORDER BY days_overdue DESC, partner.id DESC LIMIT %s", limit),
             )
         )
-        return rows
 
     def _reactivation_count_candidates(self, after=None):
-        return self.env.execute_query(
-            SQL("SELECT COUNT(*) FROM res_partner partner WHERE %s", self._reactivation_candidates_where(after))
-        )[0][0]
+        return self.env.execute_query(self._reactivation_candidates_query(SQL("COUNT(*)"), after))[0][0]
 
-    def _reactivation_candidates_where(self, after=None):
+    def _reactivation_candidates_query(self, columns, after=None, tail=None):
         # The facts of customers who bought or stopped in this transaction count already.
         self.env["res.partner"]._apply_pending_level_updates()
         self.env.flush_all()
         company = self.env.company
         today = fields.Date.context_today(self)
-        where = SQL(
+        query = SQL(
             """
-                partner.id = partner.commercial_partner_id
-            AND partner.active
-            AND partner.last_purchase_date IS NOT NULL
-            AND partner.purchase_interval_days > 0
-            AND partner.purchase_count >= %(min_purchases)s
-            AND %(today)s - partner.last_purchase_date > partner.purchase_interval_days * %(tolerance)s
-            AND (partner.company_id = %(company_id)s
-                 OR partner.company_id IS NULL AND EXISTS (
-                    SELECT 1
-                      FROM res_partner contact
-                      JOIN sale_order so ON so.partner_id = contact.id AND so.state = 'sale'
-                     WHERE contact.commercial_partner_id = partner.id AND so.company_id = %(company_id)s
-                 ))
-            AND COALESCE(partner.sale_warn, 'no-message') != 'block'
-            AND NOT EXISTS (
-                SELECT 1 FROM mail_blacklist blacklist
-                 WHERE blacklist.active AND blacklist.email = partner.email_normalized
-            )
-            AND NOT EXISTS (
-                SELECT 1 FROM res_partner_res_partner_category_rel rel
-                 WHERE rel.partner_id = partner.id AND rel.category_id = ANY(%(excluded_tags)s)
-            )
-            AND NOT EXISTS (
-                SELECT 1
-                  FROM crm_lead lead
-                  JOIN res_partner lead_partner ON lead_partner.id = lead.partner_id
-                 WHERE lead.is_reactivation
-                   AND lead.company_id = %(company_id)s
-                   AND lead_partner.commercial_partner_id = partner.id
-                   -- open, or closed since the last purchase: one call-back per dormant spell
-                   AND (lead.reactivation_open OR lead.create_date >= partner.last_purchase_date)
-            )
+            SELECT %(columns)s
+              FROM res_partner partner
+             WHERE partner.id = partner.commercial_partner_id
+               AND partner.active
+               AND partner.last_purchase_date IS NOT NULL
+               AND partner.purchase_interval_days > 0
+               AND partner.purchase_count >= %(min_purchases)s
+               AND %(today)s - partner.last_purchase_date > partner.purchase_interval_days * %(tolerance)s
+               -- One call-back per dormant spell: no reactivation opportunity open, none since
+               -- the last purchase (contacts carry their company's facts). Not correlated, so
+               -- that it is hashed once per query whatever the statistics say of crm_lead.
+               AND partner.id NOT IN (
+                   SELECT lead_partner.commercial_partner_id
+                     FROM crm_lead lead
+                     JOIN res_partner lead_partner ON lead_partner.id = lead.partner_id
+                    WHERE lead.is_reactivation
+                      AND lead.company_id = %(company_id)s
+                      AND lead_partner.commercial_partner_id IS NOT NULL
+                      AND (lead.reactivation_open OR lead.create_date >= lead_partner.last_purchase_date)
+               )
+               AND (partner.company_id = %(company_id)s
+                    OR partner.company_id IS NULL AND (%(single_company)s OR EXISTS (
+                       SELECT 1
+                         FROM res_partner contact
+                         JOIN sale_order so ON so.partner_id = contact.id AND so.state = 'sale'
+                        WHERE contact.commercial_partner_id = partner.id AND so.company_id = %(company_id)s
+                    )))
+               AND COALESCE(partner.sale_warn, 'no-message') != 'block'
+               AND NOT EXISTS (
+                   SELECT 1 FROM mail_blacklist blacklist
+                    WHERE blacklist.active AND blacklist.email = partner.email_normalized
+               )
+               AND NOT EXISTS (
+                   SELECT 1 FROM res_partner_res_partner_category_rel rel
+                    WHERE rel.partner_id = partner.id AND rel.category_id = ANY(%(excluded_tags)s)
+               )
             """,
+            columns=columns,
+            company_id=company.id,
+            # With one company, a shared customer is its customer: no need to look for its orders.
+            single_company=self.env["res.company"].sudo().search_count([]) == 1,
             min_purchases=company.reactivation_min_purchases,
             today=today,
             tolerance=company.level_dormant_tolerance,
-            company_id=company.id,
             excluded_tags=company.reactivation_excluded_category_ids.ids,
         )
         if after:
-            where = SQL(
+            query = SQL(
                 "%s AND (%s - partner.last_purchase_date - partner.purchase_interval_days, partner.id) < (%s, %s)",
-                where,
+                query,
                 today,
                 *after,
             )
-        return where
+        return SQL("%s %s", query, tail) if tail else query
 
     def _reactivation_history(self, partner_ids):
         """{partner id: average confirmed order}, untaxed, in the company's currency,
