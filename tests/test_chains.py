@@ -153,6 +153,16 @@ class TestChainTriggers(ChainCommon):
         self.assertEqual(self._runs(matching).chain_id, chain)
         self.assertFalse(self._runs(small) | self._runs(untagged) | self._runs(other_team))
 
+    def test_chain_of_another_company(self):
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        self._chain("opportunity_created", [{"name": "Call"}], company_id=other_company.id)
+        lead = self._opportunity()
+        self.assertFalse(self._runs(lead))
+        foreign = self._opportunity(name="Foreign deal", company_id=other_company.id, team_id=False, user_id=False)
+        run = self._runs(foreign)
+        self.assertEqual(run.company_id, other_company)
+        self.assertFalse(self.Run.with_user(self.manager).search([("id", "=", run.id)]))
+
 
 @tagged("post_install", "-at_install", "sales_followup_chains")
 @freeze_time(FRIDAY)
