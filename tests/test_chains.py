@@ -94,6 +94,22 @@ class TestChainTriggers(ChainCommon):
         self.assertEqual(run.state, "done")
         self.assertEqual(len(run.line_ids), 3)
 
+    def test_starting_on_many_invoices_costs_no_query_per_invoice(self):
+        invoices = self.env["account.move"]
+        for index in range(13):
+            invoices |= self._invoice(self.acme if index % 2 else self.globex, FRIDAY)
+        self._chain("invoice_posted", [{"name": "Confirm receipt", "delay": 2, "delay_unit": "business_days"}])
+        counts = []
+        # the first start warms Odoo's caches (models, default subtypes)
+        for batch in (invoices[:1], invoices[1:3], invoices[3:]):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.Chain._start_chains("invoice_posted", batch)
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(len(self.Run.search([("res_model", "=", "account.move"), ("res_id", "in", invoices.ids)])), 13)
+        self.assertEqual(counts[1], counts[2], "starting on 10 invoices costs what starting on 2 does")
+
     def test_invoice_overdue_cron(self):
         chain = self._chain("invoice_overdue", [{"name": "Call about the overdue invoice"}])
         invoice = self._invoice(self.acme, date(2026, 10, 1))
@@ -136,6 +152,16 @@ class TestChainTriggers(ChainCommon):
         other_team = self._opportunity(tag_ids=[Command.link(tag.id)], team_id=False)
         self.assertEqual(self._runs(matching).chain_id, chain)
         self.assertFalse(self._runs(small) | self._runs(untagged) | self._runs(other_team))
+
+    def test_chain_of_another_company(self):
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        self._chain("opportunity_created", [{"name": "Call"}], company_id=other_company.id)
+        lead = self._opportunity()
+        self.assertFalse(self._runs(lead))
+        foreign = self._opportunity(name="Foreign deal", company_id=other_company.id, team_id=False, user_id=False)
+        run = self._runs(foreign)
+        self.assertEqual(run.company_id, other_company)
+        self.assertFalse(self.Run.with_user(self.manager).search([("id", "=", run.id)]))
 
 
 @tagged("post_install", "-at_install", "sales_followup_chains")
