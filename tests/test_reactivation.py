@@ -296,6 +296,20 @@ class TestReactivationSafety(ReactivationCommon):
                 }
             )
 
+    def test_reopening_a_second_opportunity_is_refused_clearly(self):
+        self._scan()
+        first = self._reactivation_leads(partner_id=self.dairy.id)
+        first.action_set_lost(lost_reason_id=self.churn_competitor.id)
+        second = self.env["crm.lead"].create(
+            {"name": "Again", "partner_id": self.dairy.id, "company_id": self.rcompany.id, "is_reactivation": True}
+        )
+        with self.assertRaises(UserError) as refused:
+            first.toggle_active()
+        self.assertIn("An open reactivation opportunity already exists for Dormant Dairy", str(refused.exception))
+        second.action_set_lost(lost_reason_id=self.churn_competitor.id)
+        first.toggle_active()
+        self.assertTrue(first.reactivation_open)
+
     def test_invalid_settings(self):
         self.team.crm_team_member_ids.action_archive()
         with self.assertRaisesRegex(UserError, "no active member"):

@@ -138,6 +138,8 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        if {"active", "stage_id"} & vals.keys():
+            self._check_reopened_reactivations(vals)
         # Compare cheaply: read what a trigger needs before super only when it may change.
         old_stages = {lead.id: lead.stage_id for lead in self} if "stage_id" in vals else {}
         moving = entering_won = self.browse()
@@ -471,6 +473,37 @@ class CrmLead(models.Model):
         return result
 
     # ---- REACTIVATION ----
+
+    def _check_reopened_reactivations(self, vals):
+        """Refuse to reopen (restore, or move out of won) a reactivation opportunity whose
+        customer already has an open one, with a message rather than the database's error."""
+        stage = self.env["crm.stage"].browse(vals["stage_id"]) if "stage_id" in vals else None
+        reopened = self.filtered(
+            lambda lead: lead.is_reactivation
+            and not lead.reactivation_open
+            and vals.get("active", lead.active)
+            and not (stage if stage is not None else lead.stage_id).is_won
+        )
+        if not reopened:
+            return
+        # sudo: the open one may belong to a caller this user does not see
+        others = self.sudo().search(
+            [
+                ("reactivation_open", "=", True),
+                ("partner_id", "in", reopened.partner_id.ids),
+                ("id", "not in", reopened.ids),
+            ]
+        )
+        open_pairs = {(lead.partner_id.id, lead.company_id.id) for lead in others}
+        clash = reopened.filtered(lambda lead: (lead.partner_id.id, lead.company_id.id) in open_pairs)
+        if clash:
+            raise UserError(
+                _(
+                    "An open reactivation opportunity already exists for %(customers)s: close it before "
+                    "reopening this one.",
+                    customers=", ".join(clash.partner_id.mapped("display_name")),
+                )
+            )
 
     @api.model
     def _reactivation_queue_orders(self, orders):
