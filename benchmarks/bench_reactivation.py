@@ -13,10 +13,9 @@ import os
 import statistics
 import sys
 import time
-import tracemalloc
 
 import psycopg2
-from bench_levels import build_at_install, in_transaction, print_table, row
+from bench_levels import build_at_install, in_transaction, peak_memory, print_table, row
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -181,21 +180,6 @@ def plain_create(leads):
         return len(rows)
 
     return run
-
-
-def peak_memory(registry, run, prepare):
-    def traced(env):
-        prepare(env)
-        env.cr.flush()
-        tracemalloc.start()
-        try:
-            run(env)
-            env.cr.flush()
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-
-    return in_transaction(registry, traced)
 
 
 def measure_selection(addon, repeat):
