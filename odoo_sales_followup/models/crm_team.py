@@ -519,22 +519,8 @@ class CrmTeam(models.Model):
         return team
 
     def _check_reactivation_settings(self):
-        """Refuse to scan with settings that would flag nobody or everybody."""
-        company = self.env.company
-        if company.level_dormant_tolerance < 1:
-            raise UserError(
-                _(
-                    "The dormancy tolerance of %(company)s must be 1 or more to scan for reactivation.",
-                    company=company.name,
-                )
-            )
-        if company.reactivation_weekly_capacity < 0:
-            raise UserError(
-                _(
-                    "The weekly reactivation capacity of %(company)s cannot be negative.",
-                    company=company.name,
-                )
-            )
+        """Refuse to scan without anyone to call. The company's tolerance and capacity are
+        validated when saved (constraints of res.company)."""
         if not self._reactivation_members():
             raise UserError(
                 _(
