@@ -336,7 +336,7 @@ class TestReactivationSafety(ReactivationCommon):
 
     def test_scheduled_scan_reports_a_team_without_members(self):
         self.team.crm_team_member_ids.action_archive()
-        logger = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.crm_team"
+        logger = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.reactivation.crm_team"
         with self.assertLogs(logger, "ERROR") as logs:
             self.env["crm.team"]._cron_reactivation_scan()
         self.assertTrue(any("Callback Co" in line and "no active member" in line for line in logs.output))

@@ -1,19 +1,7 @@
-from . import res_company
-from . import res_config_settings
-from . import res_partner_category
-from . import res_partner_level_change
-from . import res_partner
-from . import followup_chain
-from . import followup_chain_step
-from . import followup_chain_outcome
-from . import followup_chain_run
-from . import followup_chain_run_line
-from . import sale_order
-from . import account_move
-from . import crm_success_criterion
-from . import crm_stage
-from . import crm_team
-from . import crm_lead
-from . import crm_lead_criterion
-from . import mail_activity
-from . import crm_lost_reason
+# One package per capability; the order is the order of their extensions of shared
+# models (a later capability's override runs around an earlier one's).
+from . import levels
+from . import criteria
+from . import aftersale
+from . import chains
+from . import reactivation

@@ -2,6 +2,15 @@
 
 LEVELS = ("potential", "prospect", "new", "active", "dormant")
 
+#: The levels with their labels, for selection fields.
+LEVEL_SELECTION = [
+    ("potential", "Potential customer"),
+    ("prospect", "Prospect (in contact)"),
+    ("new", "New customer"),
+    ("active", "Active customer"),
+    ("dormant", "Dormant customer"),
+]
+
 #: Purchase days needed before a partner's own median gap is trusted.
 MIN_PURCHASE_DAYS_FOR_OWN_INTERVAL = 3
 

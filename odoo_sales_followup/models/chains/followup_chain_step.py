@@ -7,7 +7,6 @@ RESPONSIBLE_SELECTION = [
     ("salesperson", "Salesperson of the record"),
     ("team_leader", "Team leader"),
     ("user", "Named user"),
-    ("reactivation", "Reactivation team's assignee"),
 ]
 
 

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import ormcache, split_every
 
-from .res_partner_level_change import LEVEL_SELECTION
+from ...tools import LEVEL_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -18,7 +18,6 @@ TRIGGER_SELECTION = [
     ("invoice_overdue", "Customer invoice overdue"),
     ("won", "Opportunity won"),
     ("lost", "Opportunity lost"),
-    ("reactivation", "Customer flagged for reactivation"),
     ("manual", "Started by hand"),
 ]
 
@@ -263,15 +262,14 @@ class FollowupChain(models.Model):
             return False
         if self.trigger == "stage" and record.stage_id != self.trigger_stage_id:
             return False
-        lead = record if record._name == "crm.lead" else record._get_followup_lead()
+        lead = record._get_followup_lead()
         if self.team_ids and record.team_id not in self.team_ids:
             return False
         if self.tag_ids and not (lead.tag_ids & self.tag_ids):
             return False
         if self.stage_ids and lead.stage_id not in self.stage_ids:
             return False
-        amount = record.expected_revenue if record._name == "crm.lead" else record.amount_total
-        if self.amount_min and amount < self.amount_min:
+        if self.amount_min and record._get_followup_amount() < self.amount_min:
             return False
         return not self.partner_level or record.partner_id.relationship_level == self.partner_level
 

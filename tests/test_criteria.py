@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..odoo_sales_followup.models import crm_lead
+from ..odoo_sales_followup.models.criteria import crm_lead
 from .common import RelationshipLevelCommon
 
 

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import fields, models
 
 
@@ -20,9 +18,6 @@ class MailActivity(models.Model):
         return super().unlink()
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        documents = defaultdict(set)
-        for activity in self:
-            documents[activity.res_model].add(activity.res_id)
         # sudo: marking one's own activity done moves the chain, whoever owns the record.
         chain_activities = self.sudo().filtered(
             lambda activity: activity.followup_run_id.state == "running"
@@ -36,16 +31,4 @@ class MailActivity(models.Model):
         if done:
             outcome = self.env["followup.chain.outcome"].browse(self.env.context.get("followup_outcome_id"))
             runs._advance(done, outcome=outcome.sudo().exists())
-        partners = self.env["res.partner"]
-        for model, res_ids in documents.items():
-            if model not in self.env:
-                continue
-            # sudo: Odoo lets users mark done the activities assigned to them on
-            # documents they may not read; the partner's level must follow anyway.
-            records = self.env[model].sudo().browse(res_ids).exists()
-            if model == "res.partner":
-                partners |= records
-            elif getattr(records._fields.get("partner_id"), "comodel_name", None) == "res.partner":
-                partners |= records.partner_id
-        partners._update_relationship_levels("activity_done")
         return result

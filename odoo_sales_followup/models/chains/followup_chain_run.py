@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import DEFAULT_WORKDAYS, add_delay
+from ...tools import DEFAULT_WORKDAYS, add_delay
 from .followup_chain import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class FollowupChainRun(models.Model):
         today = fields.Date.context_today(self)
         vals_list = []
         for chain, record in pairs:
-            lead = record if record._name == "crm.lead" else record._get_followup_lead()
+            lead = record._get_followup_lead()
             vals_list.append(
                 {
                     "chain_id": chain.id,
@@ -250,16 +250,7 @@ class FollowupChainRun(models.Model):
     def _get_step_user(self, step, record):
         """The assignee of ``step`` on ``record``: never an archived or missing user."""
         salesperson = record._get_followup_salesperson()
-        if step.responsible == "team_leader":
-            user = record.team_id.user_id
-        elif step.responsible == "user":
-            user = step.user_id
-        elif step.responsible == "reactivation":
-            # the caller the scan assigned; on other documents, who leads the reactivation team
-            lead = record if record._name == "crm.lead" else record._get_followup_lead()
-            user = lead.user_id if lead.is_reactivation else record.company_id.reactivation_team_id.user_id
-        else:
-            user = salesperson
+        user = self._get_responsible_user(step, record)
         if user and user.active:
             return user
         fallback = salesperson if salesperson.active else self.env.user
@@ -272,6 +263,16 @@ class FollowupChainRun(models.Model):
                 fallback.login,
             )
         return fallback
+
+    def _get_responsible_user(self, step, record):
+        """Hook: the user that ``step.responsible`` designates on ``record`` (possibly
+        empty or archived: ``_get_step_user`` then falls back on the salesperson).
+        A capability that adds a kind of responsible overrides it."""
+        if step.responsible == "team_leader":
+            return record.team_id.user_id
+        if step.responsible == "user":
+            return step.user_id
+        return record._get_followup_salesperson()
 
     def _advance(self, done, outcome=None):
         """The current activities of these runs were marked done: record them and plan

@@ -1,12 +1,6 @@
 from odoo import api, fields, models
 
-LEVEL_SELECTION = [
-    ("potential", "Potential customer"),
-    ("prospect", "Prospect (in contact)"),
-    ("new", "New customer"),
-    ("active", "Active customer"),
-    ("dormant", "Dormant customer"),
-]
+from ...tools import LEVEL_SELECTION
 
 EVENT_SELECTION = [
     ("initial", "Installation"),

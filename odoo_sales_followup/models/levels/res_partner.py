@@ -6,8 +6,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, split_every
 
-from ..tools import relationship_level, typical_interval
-from .res_partner_level_change import LEVEL_SELECTION
+from ...tools import LEVEL_SELECTION, relationship_level, typical_interval
+from .. import before_commit
 
 #: Key of the partners to update at the end of the transaction, in ``cr.precommit.data``.
 PENDING_UPDATES = "odoo_sales_followup.level_updates"
@@ -132,11 +132,9 @@ class ResPartner(models.Model):
         partner_ids = [partner_id for partner_id in self.ids if partner_id]
         if not partner_ids:
             return
-        precommit = self.env.cr.precommit
-        pending = precommit.data.get(PENDING_UPDATES)
-        if pending is None:
-            pending = precommit.data[PENDING_UPDATES] = {}
-            precommit.add(self.env["res.partner"]._apply_pending_level_updates)
+        pending = before_commit.collect(
+            self.env, PENDING_UPDATES, self.env["res.partner"]._apply_pending_level_updates, dict
+        )
         origins = origins or {}
         for partner_id in partner_ids:
             pending.pop(partner_id, None)  # the latest event, with its document, is the cause
@@ -144,7 +142,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _apply_pending_level_updates(self):
-        pending = self.env.cr.precommit.data.pop(PENDING_UPDATES, {})
+        """Hook: apply now the level updates this transaction queued (they run before
+        the commit otherwise). Other capabilities call it before they read the stored
+        level facts in SQL, so that a purchase of the same transaction counts."""
+        pending = before_commit.take(self.env, PENDING_UPDATES, {})
         if not pending:
             return
         self.env.flush_all()  # commercial entities of partners created in this transaction

@@ -22,31 +22,15 @@ class SaleOrder(models.Model):
         # Orders imported as confirmed are purchases from the start.
         event = "order_confirmed" if "sale" in orders.mapped("state") else "quotation"
         self._update_partner_levels(orders.partner_id, orders, event)
-        self.env["crm.lead"]._queue_criteria_updates(order_ids=orders.filtered("opportunity_id").ids)
         return orders
 
     def write(self, vals):
         previous = self.partner_id if "partner_id" in vals else self.env["res.partner"]
-        previous_leads = self.opportunity_id if "opportunity_id" in vals else self.env["crm.lead"]
         result = super().write(vals)
         if {"state", "date_order", "partner_id"} & vals.keys():
             event = {"sale": "order_confirmed", "cancel": "order_cancelled"}.get(vals.get("state"), "order_changed")
             self._update_partner_levels(previous | self.partner_id, self, event)
-        if {"state", "signed_on", "opportunity_id"} & vals.keys():
-            self.env["crm.lead"]._queue_criteria_updates(lead_ids=previous_leads.ids, order_ids=self.ids)
-        trigger = {"sent": "quotation_sent", "sale": "quotation_confirmed"}.get(vals.get("state"))
-        if trigger:
-            self.env["followup.chain"]._start_chains(trigger, self.opportunity_id)
         return result
-
-    def _compute_amounts(self):
-        super()._compute_amounts()
-        # A confirmed order edited: whether its deal is paid in full may change.
-        edited = self.filtered(
-            lambda order: isinstance(order.id, int) and order.state == "sale" and order.opportunity_id
-        )
-        if edited:
-            self.env["crm.lead"]._queue_criteria_updates(order_ids=edited.ids)
 
     def unlink(self):
         partners = self.partner_id
@@ -57,6 +41,3 @@ class SaleOrder(models.Model):
     @api.model
     def _update_partner_levels(self, partners, orders, event):
         partners._update_relationship_levels(event, origins=self.env["res.partner"]._origins_of(orders))
-        if event == "order_confirmed":
-            # A customer who buys again is reactivated.
-            self.env["crm.lead"]._reactivation_queue_orders(orders)

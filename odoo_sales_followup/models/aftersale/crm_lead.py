@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    origin_lead_id = fields.Many2one(
+        "crm.lead",
+        string="Original deal",
+        index="btree_not_null",
+        copy=False,
+        help="The won deal whose after-sale care opened this repeat sale.",
+    )
+    repeat_lead_ids = fields.One2many("crm.lead", "origin_lead_id", string="Repeat sales")
+    repeat_sale_count = fields.Integer(compute="_compute_repeat_sale_count")
+    after_sale_call_date = fields.Date(
+        string="After-sale call planned on", readonly=True, copy=False, help="Set once the after-sale call is planned."
+    )
+
+    def _compute_repeat_sale_count(self):
+        counts = dict(
+            self.with_context(active_test=False)._read_group(
+                [("origin_lead_id", "in", self.ids)], ["origin_lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.repeat_sale_count = counts.get(lead, 0)
+
+    # ---- CRUD ----
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads.filtered(lambda lead: lead.type == "opportunity" and lead.stage_id.is_won)._plan_after_sale_calls("won")
+        return leads
+
+    def write(self, vals):
+        entering_won = self.browse()
+        if "stage_id" in vals:
+            stage = self.env["crm.stage"].browse(vals["stage_id"])
+            if stage.is_won:
+                entering_won = self.filtered(lambda lead: not lead.stage_id.is_won)
+        result = super().write(vals)
+        entering_won._plan_after_sale_calls("won")
+        return result
+
+    # ---- ACTIONS ----
+
+    def action_new_repeat_sale(self):
+        """Open the repeat sale that an after-sale call found, and close that call."""
+        self.ensure_one()
+        repeat = self.create(self._prepare_repeat_sale_values())
+        call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
+        calls = self.activity_ids.filtered(lambda activity: activity.activity_type_id == call_type)
+        calls.action_feedback(feedback=_("Repeat sale opened: %(name)s", name=repeat.name))
+        self.message_post(
+            body=Markup("%s %s") % (_("Repeat sale opened:"), repeat._get_html_link()),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": repeat.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_view_repeat_sales(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
+        action.update(domain=[("origin_lead_id", "=", self.id)], context={"default_origin_lead_id": self.id})
+        return action
+
+    # ---- HOOKS ----
+
+    def _on_criteria_met(self, lines):
+        super()._on_criteria_met(lines)
+        lines.filtered(lambda line: line.rule == "full_payment").lead_id._plan_after_sale_calls("full_payment")
+
+    # ---- AFTER-SALE CARE ----
+
+    def _prepare_repeat_sale_values(self):
+        return {
+            "name": _("Repeat sale: %(deal)s", deal=self.name),
+            "type": "opportunity",
+            "partner_id": self.partner_id.id,
+            "user_id": self.user_id.id,
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+            "tag_ids": [fields.Command.set(self.tag_ids.ids)],
+            "origin_lead_id": self.id,
+        }
+
+    def _plan_after_sale_calls(self, trigger):
+        """Plan the after-sale call of these deals when their company plans it on ``trigger``."""
+        call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
+        leads = self.filtered(
+            lambda lead: not lead.after_sale_call_date
+            and (lead.company_id or self.env.company).after_sale_trigger == trigger
+        )
+        if not leads or not call_type:
+            return
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        vals_list = []
+        for lead in leads:
+            delay = (lead.company_id or self.env.company).after_sale_delay_days
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": call_type.id,
+                    "summary": call_type.summary or call_type.name,
+                    "note": call_type.default_note,
+                    "date_deadline": today + timedelta(days=delay),
+                    "user_id": lead.user_id.id or self.env.uid,
+                }
+            )
+        # sudo: the call is planned for the deal's salesperson, whoever marked it won or registered the payment
+        self.env["mail.activity"].sudo().create(vals_list)
+        leads.sudo().after_sale_call_date = today

@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "followup.chain.record"]
+
+    followup_run_ids = fields.One2many("followup.chain.run", "lead_id", string="Activity chains")
+    followup_running_count = fields.Integer(compute="_compute_followup_running_count", string="Running chains")
+
+    @api.depends("followup_run_ids.state")
+    def _compute_followup_running_count(self):
+        for lead in self:
+            lead.followup_running_count = len(
+                lead.followup_run_ids.filtered(lambda run: run.state in ("running", "paused"))
+            )
+
+    # ---- CRUD ----
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        opportunities = leads.filtered(lambda lead: lead.type == "opportunity" and lead.active)
+        if opportunities:
+            Chain = self.env["followup.chain"]
+            Chain._start_chains("opportunity_created", opportunities)
+            Chain._start_chains("stage", opportunities)
+        return leads
+
+    def write(self, vals):
+        # Compare cheaply: read what a trigger needs before super only when it may change.
+        old_stages = {lead.id: lead.stage_id for lead in self} if "stage_id" in vals else {}
+        new_opportunities = (
+            self.filtered(lambda lead: lead.type != "opportunity") if vals.get("type") == "opportunity" else None
+        )
+        leads = self
+        if "active" in vals and not vals["active"]:
+            # Odoo removes the activities of archived (lost) opportunities: their chains stop as lost.
+            leads = self.with_context(followup_stop_reason="lost")
+        result = super(CrmLead, leads).write(vals)
+        if old_stages or new_opportunities or "active" in vals:
+            self._followup_after_write(vals, old_stages, new_opportunities)
+        return result
+
+    def toggle_active(self):
+        # Odoo removes the activities of archived (lost) opportunities: their chains stop as lost.
+        return super(CrmLead, self.with_context(followup_stop_reason="lost")).toggle_active()
+
+    def unlink(self):
+        runs = (
+            self.env["followup.chain.run"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        result = super().unlink()
+        # Runs on the opportunity itself go with it; runs on its invoices keep going.
+        runs.exists().with_context(followup_keep_runs=True).unlink()
+        return result
+
+    # ---- followup.chain.record ----
+
+    def _get_followup_lead(self):
+        return self
+
+    def _get_followup_salesperson(self):
+        return self.user_id
+
+    def _get_followup_amount(self):
+        return self.expected_revenue
+
+    # ---- PRIVATE ----
+
+    def _followup_after_write(self, vals, old_stages, new_opportunities):
+        Chain = self.env["followup.chain"]
+        Run = self.env["followup.chain.run"]
+        moved = self.filtered(lambda lead: lead.id in old_stages and lead.stage_id != old_stages[lead.id])
+        if "active" in vals:
+            Run._stop_on_records(self)
+        elif moved:
+            Run._stop_on_records(moved)
+        opportunities = self.filtered(lambda lead: lead.type == "opportunity")
+        if new_opportunities:
+            Chain._start_chains("opportunity_created", new_opportunities.filtered("active"))
+            Chain._start_chains("stage", new_opportunities.filtered("active"))
+        if moved:
+            active = (moved & opportunities).filtered("active")
+            Chain._start_chains("stage", active)
+            Chain._start_chains("won", active.filtered(lambda lead: lead.stage_id.is_won))
+        if "active" in vals and not vals["active"]:
+            Chain._start_chains("lost", opportunities)
