@@ -7,6 +7,12 @@ from odoo.tests import TransactionCase
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 
+def load_russian(env):
+    """Activate Russian with the addon's translation, as an administrator does."""
+    env["res.lang"]._activate_lang("ru_RU")
+    env["ir.module.module"].search([("name", "=", "odoo_sales_followup")])._update_translations("ru_RU")
+
+
 class RelationshipLevelCommon(TransactionCase):
     """A small sales world, built without demo data.
 
@@ -17,6 +23,9 @@ class RelationshipLevelCommon(TransactionCase):
     │   admin (Sales administrator and Settings)
     └── product "Consulting day" (service, 1,000 a day)
     """
+
+    #: Values of every opportunity ``_opportunity`` builds, before the test's own.
+    opportunity_defaults = {}
 
     @classmethod
     def setUpClass(cls):
@@ -53,6 +62,9 @@ class RelationshipLevelCommon(TransactionCase):
         cls.globex, cls.initech = Partner.create(
             [{"name": "Globex", "is_company": True}, {"name": "Initech", "is_company": True}]
         )
+        cls.bank_journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
 
     def _order(self, partner, day=None, confirm=True):
         """A sales order of one consulting day, confirmed and dated ``day``."""
@@ -83,6 +95,48 @@ class RelationshipLevelCommon(TransactionCase):
             invoice.action_post()
         self._end_transaction()
         return invoice
+
+    def _opportunity(self, user=None, **values):
+        """An opportunity of Acme in the test's team and first stage (``team``, ``stage_new``),
+        created by ``user`` (else the test's user)."""
+        Lead = self.env["crm.lead"].with_user(user) if user else self.env["crm.lead"]
+        return Lead.create(
+            {
+                "name": values.pop("name", "Acme: 10 consulting days"),
+                "type": "opportunity",
+                "partner_id": self.acme.id,
+                "user_id": self.salesman.id,
+                "team_id": self.team.id,
+                "stage_id": self.stage_new.id,
+                **self.opportunity_defaults,
+                **values,
+            }
+        )
+
+    def _quotation(self, lead, price=1000.0):
+        """A quotation of the opportunity ``lead``: one consulting day at ``price``."""
+        return self.env["sale.order"].create(
+            {
+                "partner_id": lead.partner_id.id,
+                "opportunity_id": lead.id,
+                "user_id": lead.user_id.id,
+                "team_id": lead.team_id.id,
+                "order_line": [
+                    Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": price})
+                ],
+            }
+        )
+
+    def _pay(self, invoice, amount):
+        """Register a payment of ``amount`` on ``invoice`` in the bank journal."""
+        payments = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "journal_id": self.bank_journal.id})
+            ._create_payments()
+        )
+        self._end_transaction()
+        return payments
 
     @contextmanager
     def _refused(self, exception, pattern):

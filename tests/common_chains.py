@@ -18,6 +18,8 @@ class ChainCommon(RelationshipLevelCommon):
     the shipped chains are archived; each test builds or reactivates its own
     """
 
+    opportunity_defaults = {"expected_revenue": 10000}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -62,31 +64,6 @@ class ChainCommon(RelationshipLevelCommon):
             step_commands.append(Command.create(step))
         return self.Chain.create(
             {"name": values.pop("name", f"Chain {trigger}"), "trigger": trigger, "step_ids": step_commands, **values}
-        )
-
-    def _opportunity(self, **values):
-        return self.env["crm.lead"].create(
-            {
-                "name": values.pop("name", "Acme: 10 consulting days"),
-                "type": "opportunity",
-                "partner_id": self.acme.id,
-                "user_id": self.salesman.id,
-                "team_id": self.team.id,
-                "stage_id": self.stage_new.id,
-                "expected_revenue": 10000,
-                **values,
-            }
-        )
-
-    def _quotation(self, lead):
-        return self.env["sale.order"].create(
-            {
-                "partner_id": lead.partner_id.id,
-                "opportunity_id": lead.id,
-                "user_id": lead.user_id.id,
-                "team_id": lead.team_id.id,
-                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})],
-            }
         )
 
     def _runs(self, record):

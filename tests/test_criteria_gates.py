@@ -2,7 +2,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .test_criteria import SuccessCriteriaCommon
+from .common_criteria import SuccessCriteriaCommon
 
 
 @tagged("post_install", "-at_install", "sales_followup_criteria")

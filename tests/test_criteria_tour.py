@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .test_criteria import SuccessCriteriaCommon
+from .common_criteria import SuccessCriteriaCommon
 
 
 @tagged("post_install", "-at_install", "sales_followup_criteria")

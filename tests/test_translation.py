@@ -1,11 +1,12 @@
 from odoo.tests import TransactionCase, tagged
 
+from .common import load_russian
+
 
 @tagged("post_install", "-at_install", "sales_followup_levels")
 class TestRussianTranslation(TransactionCase):
     def test_russian_users_read_their_terms(self):
-        self.env["res.lang"]._activate_lang("ru_RU")
-        self.env["ir.module.module"].search([("name", "=", "odoo_sales_followup")])._update_translations("ru_RU")
+        load_russian(self.env)
         Partner = self.env["res.partner"].with_context(lang="ru_RU")
         labels = dict(Partner._fields["relationship_level"]._description_selection(Partner.env))
         self.assertEqual(labels["active"], "Действующий клиент")
@@ -19,8 +20,7 @@ class TestRussianTranslation(TransactionCase):
         self.assertEqual(Lead._fields["criterion_line_ids"]._description_string(Lead.env), "Критерии успешности")
 
     def test_russian_users_read_their_chains(self):
-        self.env["res.lang"]._activate_lang("ru_RU")
-        self.env["ir.module.module"].search([("name", "=", "odoo_sales_followup")])._update_translations("ru_RU")
+        load_russian(self.env)
         Chain = self.env["followup.chain"].with_context(lang="ru_RU", active_test=False)
         self.assertEqual(Chain.env.ref("odoo_sales_followup.chain_payment_followup").name, "Дожим до оплаты")
         self.assertEqual(Chain._fields["step_ids"]._description_string(Chain.env), "Шаги")
