@@ -1,6 +1,7 @@
 from . import test_chain_access
 from . import test_chain_tour
 from . import test_chain_tools
+from . import test_tools_business_days
 from . import test_chains
 from . import test_demo_data
 from . import test_level_access
