@@ -12,6 +12,9 @@
 Every measure runs in a transaction of its own, rolled back. Prints a table.
 """
 
+# A command-line program: what it prints is its output, not a log.
+# pylint: disable=print-used
+
 import argparse
 import os
 import statistics

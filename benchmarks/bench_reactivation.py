@@ -8,6 +8,9 @@ database, each time the median of --repeat runs, each run in a transaction of
 its own, rolled back. Prints a table at the end.
 """
 
+# A command-line program: what it prints is its output, not a log.
+# pylint: disable=print-used
+
 import argparse
 import os
 import statistics

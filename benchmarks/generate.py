@@ -11,6 +11,9 @@ state and date. Seeded, so two databases generated alike hold the same history.
 Run it with the Python that runs Odoo, with Odoo's source on PYTHONPATH.
 """
 
+# A command-line program: what it prints is its output, not a log.
+# pylint: disable=print-used
+
 import argparse
 import time
 

@@ -1,4 +1,4 @@
-# Shared by the project's commands (scripts/setup, scripts/run, scripts/test).
+# Shared by the project's commands (scripts/setup, scripts/run, scripts/test, scripts/lint).
 # Finds the installed Odoo 18.0 and its Python, reads its configuration, and
 # provides PostgreSQL: the server Odoo's config names when it is reachable,
 # else a private cluster started from Debian's binaries.
@@ -49,15 +49,20 @@ osf_find_odoo() {
     [ "$ODOO_VERSION" = "18.0" ] || osf_no_odoo "$ODOO_BIN is Odoo $ODOO_VERSION, this addon is for 18.0"
 }
 
-# An addons folder that holds this checkout under the module's technical name,
+# A folder that holds this checkout under the module's technical name,
 # whatever the checkout's own folder is called; one per checkout, so that two
 # checkouts can run at the same time.
-osf_addons_path() {
+osf_addon_link_dir() {
     local link_dir
     link_dir=$OSF_STATE/addons/$(printf '%s' "$OSF_REPO" | md5sum | cut -c1-12)
     mkdir -p "$link_dir"
     ln -sfn "$OSF_REPO" "$link_dir/$OSF_MODULE"
-    echo "${ODOO_ADDONS_PATH},$link_dir"
+    echo "$link_dir"
+}
+
+# Odoo's addons path with that folder added.
+osf_addons_path() {
+    echo "${ODOO_ADDONS_PATH},$(osf_addon_link_dir)"
 }
 
 osf_free_port() {

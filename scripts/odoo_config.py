@@ -5,6 +5,9 @@ It reads the configuration exactly as Odoo does (defaults, then the config
 file), so the scripts see the same addons path and database as ``odoo`` would.
 """
 
+# A command-line program: what it prints is its output, not a log.
+# pylint: disable=print-used
+
 import os
 import shlex
 import sys

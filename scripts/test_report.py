@@ -10,6 +10,9 @@ must not pass for green), and an error logged outside any test. Exit status 1
 when anything failed or no test ran.
 """
 
+# A command-line program: what it prints is its output, not a log.
+# pylint: disable=print-used
+
 import re
 import sys
 
