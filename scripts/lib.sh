@@ -52,9 +52,14 @@ osf_find_odoo() {
 # A folder that holds this checkout under the module's technical name,
 # whatever the checkout's own folder is called; one per checkout, so that two
 # checkouts can run at the same time.
+# A short name of this checkout, for what two checkouts must not share.
+osf_checkout_id() {
+    printf '%s' "$OSF_REPO" | md5sum | cut -c1-12
+}
+
 osf_addon_link_dir() {
     local link_dir
-    link_dir=$OSF_STATE/addons/$(printf '%s' "$OSF_REPO" | md5sum | cut -c1-12)
+    link_dir=$OSF_STATE/addons/$(osf_checkout_id)
     mkdir -p "$link_dir"
     ln -sfn "$OSF_REPO" "$link_dir/$OSF_MODULE"
     echo "$link_dir"
