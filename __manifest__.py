@@ -27,6 +27,7 @@
         "views/chains_crm_lead_views.xml",
         "views/criteria_crm_stage_views.xml",
         "views/criteria_crm_lead_criteria_override_views.xml",
+        "views/criteria_crm_lead_criterion_confirm_views.xml",
         "views/reactivation_crm_lead_views.xml",
         "views/reactivation_crm_reactivation_report_views.xml",
         "views/reactivation_scan_wizard_views.xml",

@@ -14,3 +14,5 @@ from . import test_criteria_gates
 from . import test_criteria_tour
 from . import test_translation
 from . import test_reactivation
+from . import test_criteria_integrity
+from . import test_aftersale

@@ -10,11 +10,24 @@ from .common_criteria import SuccessCriteriaCommon
 
 @tagged("post_install", "-at_install", "sales_followup_criteria")
 class TestSuccessCriteria(SuccessCriteriaCommon):
+    def _shipped(self):
+        return (
+            self.proposal_accepted
+            | self.contract_signed
+            | self.prepayment
+            | self.act_signed
+            | self.full_payment
+            | self.trial_finished
+            | self.positive_review
+            | self.recommendation
+        )
+
     def test_checklist_of_a_new_opportunity(self):
         deal = self._deal()
-        active = self.env["crm.success.criterion"].search([])
-        self.assertEqual(deal.criterion_line_ids.criterion_id, active, "a team without its own list lists them all")
-        self.assertEqual((deal.criteria_count, deal.criteria_met_count, deal.criteria_progress), (len(active), 0, 0))
+        self.assertEqual(
+            deal.criterion_line_ids.criterion_id, self._shipped(), "a team without its own list lists them all"
+        )
+        self.assertEqual((deal.criteria_count, deal.criteria_met_count, deal.criteria_progress), (8, 0, 0))
 
         self.team.success_criterion_ids = self.contract_signed
         deal = self._deal(name="Short deal")
@@ -41,8 +54,8 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
         self.assertFalse(lead.criterion_line_ids, "leads are not deals yet")
         lead.convert_opportunity(self.acme)
         self._end_transaction()
-        self.assertTrue(lead.criterion_line_ids)
-        self.assertIn(self.full_payment, lead.criterion_line_ids.criterion_id)
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(lead.criterion_line_ids.criterion_id, self._shipped())
 
     def test_proposal_accepted_when_quotation_confirmed_and_not_when_cancelled(self):
         deal = self._deal()
@@ -56,14 +69,17 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
         self.assertTrue(line.is_met)
         self.assertEqual(line.met_origin, order)
         self.assertEqual(line.met_user_id, self.env.user)
-        self.assertIn(f"Proposal accepted: met by {order.name}", deal.message_ids[0].body)
+        self.assertEqual(self._criteria_note(deal), f"<ul><li>Proposal accepted: met by {order.name}</li></ul>")
         self.assertEqual(deal.criteria_met_count, 1)
 
         order._action_cancel()
         self._end_transaction()
         self.assertFalse(line.is_met, "the cancelled order no longer shows the proposal accepted")
         self.assertFalse(line.met_origin)
-        self.assertIn("Proposal accepted: no longer met", deal.message_ids[0].body)
+        self.assertEqual(
+            self._criteria_note(deal),
+            "<ul><li>Proposal accepted: no longer met, the documents no longer show it</li></ul>",
+        )
 
     def test_proposal_accepted_when_quotation_signed_online(self):
         deal = self._deal()
@@ -115,8 +131,7 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
         refund = order.invoice_ids.filtered(lambda move: move.move_type == "out_refund")
         refund.action_post()
         self._pay(refund, refund.amount_total)
-        self.assertNotIn(self.full_payment, self._met(deal), "money paid back is not received")
-        self.assertNotIn(self.prepayment, self._met(deal))
+        self.assertEqual(self._met(deal), self.proposal_accepted, "money paid back is not received")
 
     def test_paid_down_payment_is_a_prepayment(self):
         deal = self._deal()
@@ -128,30 +143,29 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
         down_payment = order.invoice_ids
         down_payment.action_post()
         self._pay(down_payment, down_payment.amount_total)
-        self.assertIn(self.prepayment, self._met(deal))
-        self.assertNotIn(self.full_payment, self._met(deal), "600 of 2,000 is not the full amount")
+        self.assertEqual(
+            self._met(deal), self.proposal_accepted | self.prepayment, "600 of 2,000 is not the full amount"
+        )
+        self.assertEqual(self._line(deal, self.prepayment).met_origin, down_payment)
 
     def test_ticking_by_hand_records_who_and_requires_evidence(self):
         deal = self._deal()
-        with self._refused(ValidationError, "can only be met with a document attached"):
+        with self._refused(ValidationError, '^"Contract signed" on "Acme ERP rollout" can only be met with a document'):
             self._tick(deal, self.contract_signed)
-        attachment = self.env["ir.attachment"].create({"name": "contract.pdf", "raw": b"%PDF signed"})
-        line = self._tick(
-            deal,
-            self.contract_signed,
-            attachment_ids=[Command.set(attachment.ids)],
-            met_user_id=self.manager.id,
-            met_origin=f"sale.order,{self._quotation(deal).id}",
-        )
-        self.assertTrue(line.is_met)
-        self.assertEqual(line.met_user_id, self.salesman, "who ticked it cannot be forged")
-        self.assertFalse(line.met_origin, "nor which document met it")
-        self.assertIn("Contract signed: met", deal.message_ids[0].body)
+        attachment = self._attachment("contract.pdf")
+        line = self._tick(deal, self.contract_signed, attachment_ids=[Command.set(attachment.ids)])
+        self.assertEqual((line.is_met, line.met_user_id, line.met_origin or False), (True, self.salesman, False))
+        self.assertTrue(line.met_date)
+        self.assertEqual(self._criteria_note(deal), "<ul><li>Contract signed: met</li></ul>")
 
         with self._refused(ValidationError, "can only be met with the date of the fact"):
             self._tick(deal, self.act_signed, attachment_ids=[Command.set(attachment.ids)])
         self._tick(deal, self.act_signed, attachment_ids=[Command.set(attachment.ids)], fact_date="2026-11-20")
         self.assertEqual(self._met(deal), self.contract_signed | self.act_signed)
+
+        line.with_user(self.salesman).is_met = False
+        self.assertEqual((line.met_user_id, line.met_date), (self.env["res.users"], False))
+        self.assertEqual(self._criteria_note(deal), "<ul><li>Contract signed: no longer met</li></ul>")
 
     def test_filters_won_without_full_payment_and_missing_act(self):
         deal = self._deal()
@@ -159,7 +173,7 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
         Lead = self.env["crm.lead"]
         deals = [("id", "in", (deal | other).ids)]
         self.assertEqual(Lead.search([("criteria_missing_ids", "=", self.act_signed.id), *deals]), deal | other)
-        attachment = self.env["ir.attachment"].create({"name": "act.pdf", "raw": b"%PDF act"})
+        attachment = self._attachment("act.pdf")
         self._tick(other, self.act_signed, attachment_ids=[Command.set(attachment.ids)], fact_date="2026-11-20")
         self.assertEqual(Lead.search([("criteria_missing_ids", "ilike", "acceptance act"), *deals]), deal)
 
@@ -172,7 +186,8 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
         with broken, self.assertLogs(crm_lead._logger.name, "ERROR") as logs:
             order.action_confirm()
             self._end_transaction()
-        self.assertIn("could not be updated", logs.output[0])
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn(f"Success criteria of opportunities [{deal.id}] could not be updated", logs.output[0])
         self.assertEqual(order.state, "sale", "the order stays confirmed")
         self.assertFalse(self._met(deal), "the checklist keeps its consistent state")
-        self.assertEqual(len(deal.criterion_line_ids), deal.criteria_count)
+        self.assertEqual((len(deal.criterion_line_ids), deal.criteria_count, deal.criteria_met_count), (8, 8, 0))

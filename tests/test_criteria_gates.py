@@ -1,26 +1,30 @@
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common_criteria import SuccessCriteriaCommon
 
+MISSING_GATE = r"missing Proposal accepted, Prepayment received\."
+MISSING_TO_WIN = r'^"Acme ERP rollout" cannot be marked won: missing Acceptance act signed, Full payment received\.'
+OVERRIDE_HINT = "A sales administrator can move it anyway with Override criteria, giving a reason."
+
 
 @tagged("post_install", "-at_install", "sales_followup_criteria")
 class TestCriteriaGates(SuccessCriteriaCommon):
     def _confirm_and_prepay(self, deal, amount=300.0):
+        """Confirm a quotation of ``deal`` and pay ``amount`` of its invoice (all of it when None)."""
         order = self._quotation(deal)
         order.action_confirm()
         invoice = order._create_invoices()
         invoice.action_post()
-        self._pay(invoice, amount)
+        self._pay(invoice, invoice.amount_total if amount is None else amount)
         return invoice
 
     def test_gated_stage_refused_by_write_then_allowed(self):
         deal = self._deal()
         with self._refused(
             UserError,
-            r'"Acme ERP rollout" cannot move to stage "Payment receipt": '
-            r"missing Proposal accepted, Prepayment received",
+            rf'^"Acme ERP rollout" cannot move to stage "Payment receipt": {MISSING_GATE}\n{OVERRIDE_HINT}$',
         ):
             deal.with_user(self.salesman).stage_id = self.stage_payment
         self.assertEqual(deal.stage_id, self.stage_new)
@@ -42,37 +46,27 @@ class TestCriteriaGates(SuccessCriteriaCommon):
         # no commit in between: the confirmation and the payment still count
         deal.stage_id = self.stage_payment
         self.assertEqual(deal.stage_id, self.stage_payment)
+        self.assertEqual(self._met(deal), self.proposal_accepted | self.prepayment)
 
     def test_gated_stage_refused_by_drag_and_drop(self):
         deal = self._deal()
         # what the kanban view sends when a card is dropped in another column
-        with self._refused(UserError, "missing Proposal accepted"):
+        with self._refused(UserError, rf'^"Acme ERP rollout" cannot move to stage "Payment receipt": {MISSING_GATE}'):
             deal.with_user(self.salesman).web_save({"stage_id": self.stage_payment.id}, specification={})
         self.assertEqual(deal.stage_id, self.stage_new)
 
-    def test_gated_stage_refused_on_import(self):
-        result = (
-            self.env["crm.lead"]
-            .with_user(self.manager)
-            .load(
-                ["name", "type", "team_id/id", "stage_id/id"],
-                [["Imported deal", "opportunity", self._xmlid(self.team), self._xmlid(self.stage_payment)]],
-            )
-        )
-        self.assertFalse(result["ids"])
-        self.assertIn("missing Proposal accepted, Prepayment received", result["messages"][0]["message"])
-
     def test_won_refused_per_team(self):
         deal = self._deal()
-        self._confirm_and_prepay(deal, amount=1000.0)
-        with self._refused(UserError, r'"Acme ERP rollout" cannot be marked won: missing Acceptance act'):
+        self._confirm_and_prepay(deal, amount=None)
+        self.assertEqual(self._met(deal), self.proposal_accepted | self.prepayment | self.full_payment)
+        with self._refused(UserError, r'^"Acme ERP rollout" cannot be marked won: missing Acceptance act signed\.\n'):
             deal.with_user(self.salesman).action_set_won()
-        self.assertFalse(deal.stage_id.is_won)
+        self.assertEqual((deal.stage_id, deal.probability < 100), (self.stage_new, True))
 
         other_team = self.env["crm.team"].create({"name": "Retail", "member_ids": [Command.link(self.salesman.id)]})
         quick = self._deal(name="Quick sale", team_id=other_team.id, stage_id=False)
         quick.with_user(self.salesman).action_set_won()
-        self.assertEqual(quick.probability, 100, "a team without won criteria wins as before")
+        self.assertEqual((quick.stage_id.is_won, quick.probability), (True, 100), "a team without won criteria wins")
 
     def test_manager_override_with_a_logged_reason(self):
         deal = self._deal()
@@ -81,37 +75,47 @@ class TestCriteriaGates(SuccessCriteriaCommon):
             .with_user(self.manager)
             .create({"lead_id": deal.id, "stage_id": self.stage_won.id, "reason": "Director confirmed payment"})
         )
-        self.assertEqual(wizard.missing_criterion_ids, self.full_payment | self.act_signed)
+        self.assertEqual(wizard.missing_criterion_ids, self.act_signed | self.full_payment)
         wizard.action_confirm()
-        self.assertEqual(deal.stage_id, self.stage_won)
-        self.assertEqual(deal.probability, 100)
-        note = deal.message_ids.filtered(lambda message: "Reason" in (message.body or ""))[:1]
-        self.assertIn("Director confirmed payment", note.body)
-        self.assertIn("Mark Manager", note.body)
+        self.assertEqual((deal.stage_id, deal.probability), (self.stage_won, 100))
+        notes = deal.message_ids.filtered(lambda message: "Reason" in (message.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(
+            notes.body,
+            "<p>Moved to Won without Acceptance act signed, Full payment received by Mark Manager. "
+            "Reason: Director confirmed payment</p>",
+        )
 
     def test_salesman_cannot_bypass_the_gate(self):
         deal = self._deal()
         sneaky = deal.with_user(self.salesman).with_context(followup_criteria_override="I say so")
-        with self._refused(UserError, "missing"):
+        with self._refused(UserError, rf'cannot move to stage "Payment receipt": {MISSING_GATE}'):
             sneaky.stage_id = self.stage_payment
-        with self.assertRaises(AccessError):
+        with self._refused(AccessError, "You are not allowed to create"):
             self.env["crm.lead.criteria.override"].with_user(self.salesman).create(
                 {"lead_id": deal.id, "stage_id": self.stage_payment.id, "reason": "I say so"}
             )
-        with self.assertRaises(AccessError):
+        with self._refused(AccessError, "You are not allowed to modify"):
             self.stage_payment.with_user(self.salesman).required_criterion_ids = False
+        self.assertEqual(deal.stage_id, self.stage_new)
+        self.assertEqual(self.stage_payment.required_criterion_ids, self.proposal_accepted | self.prepayment)
 
     def test_team_can_forbid_overrides(self):
         self.team.criteria_override = False
         deal = self._deal()
-        with self._refused(UserError, "missing") as error:
+        with self._refused(UserError, MISSING_TO_WIN + r"$"):
             deal.with_user(self.manager).with_context(followup_criteria_override="urgent").action_set_won()
-        self.assertNotIn("Override criteria", str(error.exception))
+        with self._refused(
+            UserError, r"^Sales team Projects does not allow moving its deals despite missing success criteria\.$"
+        ):
+            self._override(deal, self.stage_won, reason="urgent")
+        self.assertEqual(deal.stage_id, self.stage_new)
 
     def test_criterion_in_use_is_archived_not_deleted(self):
         self._deal()
-        with self._refused(UserError, "archive them instead: Acceptance act signed, Full payment"):
+        with self._refused(UserError, "archive them instead: Acceptance act signed, Full payment received\\.$"):
             (self.act_signed | self.full_payment).unlink()
+        self.assertEqual((self.act_signed | self.full_payment).exists(), self.act_signed | self.full_payment)
         unused = self.env["crm.success.criterion"].create({"name": "Warranty registered"})
         unused.unlink()
         self.assertFalse(unused.exists())
@@ -120,70 +124,156 @@ class TestCriteriaGates(SuccessCriteriaCommon):
         other_company = self.env["res.company"].create({"name": "Sister company"})
         foreign = self.env["crm.success.criterion"].create({"name": "Sister audit", "company_id": other_company.id})
         self.team.company_id = self.company
-        with self._refused(ValidationError, "cannot require the criteria of another company: Sister audit"):
+        with self._refused(ValidationError, "cannot require the criteria of another company: Sister audit\\.$"):
             self.stage_payment.required_criterion_ids = [Command.link(foreign.id)]
-        with self._refused(ValidationError, "cannot use the criteria of another company: Sister audit"):
+        with self._refused(ValidationError, "cannot use the criteria of another company: Sister audit\\.$"):
             self.team.won_criterion_ids = [Command.link(foreign.id)]
-
-    def _xmlid(self, record):
-        return record.get_external_id()[record.id] or record.export_data(["id"])["datas"][0][0]
+        self.assertEqual(self.team.won_criterion_ids, self.act_signed | self.full_payment)
 
 
 @tagged("post_install", "-at_install", "sales_followup_criteria")
-class TestAfterSaleCare(SuccessCriteriaCommon):
-    def _win(self, deal):
-        deal.with_user(self.manager).with_context(followup_criteria_override="test").action_set_won()
+class TestCriteriaGatePaths(SuccessCriteriaCommon):
+    """Every way into a gated stage or "won" meets the gate."""
 
-    def test_after_sale_call_planned_when_won(self):
+    def _lead(self, **values):
+        """A lead (not an opportunity yet) of the Projects team, sitting in "Payment receipt"."""
+        return (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Inbound request",
+                    "type": "lead",
+                    "team_id": self.team.id,
+                    "user_id": self.salesman.id,
+                    "stage_id": self.stage_payment.id,
+                    **values,
+                }
+            )
+        )
+
+    def test_convert_wizard_into_a_gated_stage(self):
+        lead = self._lead()
+        wizard = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman)
+            .with_context(active_model="crm.lead", active_id=lead.id, active_ids=lead.ids)
+            .create({"name": "convert", "action": "nothing"})
+        )
+        with self._refused(
+            UserError, rf'^"Inbound request" cannot become an opportunity in stage "Payment receipt": {MISSING_GATE}'
+        ):
+            wizard.action_apply()
+        self.assertEqual((lead.type, lead.stage_id, lead.criteria_count), ("lead", self.stage_payment, 0))
+
+    def test_convert_opportunity_and_write_type_into_a_gated_stage(self):
+        lead = self._lead()
+        message = rf'^"Inbound request" cannot become an opportunity in stage "Payment receipt": {MISSING_GATE}'
+        with self._refused(UserError, message):
+            lead.with_user(self.salesman).convert_opportunity(self.acme)
+        with self._refused(UserError, message):
+            lead.with_user(self.salesman).write({"type": "opportunity"})
+        self.assertEqual(lead.type, "lead")
+
+        ungated = self._lead(name="Inbound call", stage_id=self.stage_proposal.id)
+        ungated.with_user(self.salesman).convert_opportunity(self.acme)
+        self._end_transaction()
+        self.assertEqual(
+            (ungated.type, ungated.stage_id, ungated.criteria_count), ("opportunity", self.stage_proposal, 8)
+        )
+
+    def test_lead_is_not_won_without_its_criteria(self):
+        with self._refused(UserError, r'^"Won lead" cannot be marked won: missing Acceptance act signed'):
+            self._lead(name="Won lead", stage_id=self.stage_won.id)
+        lead = self._lead(name="Plain lead", stage_id=self.stage_proposal.id)
+        with self._refused(UserError, r'^"Plain lead" cannot be marked won: missing Acceptance act signed'):
+            lead.with_user(self.salesman).write({"stage_id": self.stage_won.id})
+        self.assertEqual(lead.stage_id, self.stage_proposal)
+
+    def test_create_in_a_gated_stage(self):
+        message = rf'^"Acme ERP rollout" cannot be created in stage "Payment receipt": {MISSING_GATE}'
+        with self._refused(UserError, message):
+            self._deal(stage_id=self.stage_payment.id)
+        # the hole: the checklist the engine added took the caller's "default_is_met" and met every line
+        Lead = self.env["crm.lead"].with_user(self.salesman).with_context(default_is_met=True)
+        values = {"name": "Acme ERP rollout", "type": "opportunity", "team_id": self.team.id}
+        with self._refused(UserError, message):
+            Lead.create({**values, "stage_id": self.stage_payment.id})
+        with self._refused(UserError, message):
+            self.env["crm.lead"].with_user(self.salesman).web_save(
+                {**values, "stage_id": self.stage_payment.id}, specification={}
+            )
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "Acme ERP rollout")]))
+        deal = Lead.create({**values, "stage_id": self.stage_new.id})
+        self.assertEqual((deal.criteria_count, deal.criteria_met_count), (8, 0), "defaults tick nothing")
+
+    def test_won_deal_moved_to_a_team_whose_won_criteria_it_lacks(self):
+        retail = self.env["crm.team"].create({"name": "Retail", "member_ids": [Command.link(self.salesman.id)]})
+        quick = self._deal(name="Quick sale", team_id=retail.id, stage_id=False)
+        quick.with_user(self.salesman).action_set_won()
+        won_stage = quick.stage_id
+        with self._refused(
+            UserError,
+            r'^"Quick sale" is won and cannot move to sales team "Projects": '
+            r"missing Acceptance act signed, Full payment received\.",
+        ):
+            quick.with_user(self.salesman).write({"team_id": self.team.id})
+        self.assertEqual((quick.team_id, quick.stage_id, quick.probability), (retail, won_stage, 100))
+
         deal = self._deal()
-        self._win(deal)
-        call = deal.activity_ids
-        self.assertEqual(call.activity_type_id, self.after_sale_type)
-        self.assertEqual(call.user_id, self.salesman, "the deal's salesperson calls")
-        self.assertEqual(call.date_deadline, fields.Date.add(fields.Date.context_today(deal), days=14))
-        self.assertIn("Does the customer use what we delivered?", call.note)
-        self.assertEqual(deal.after_sale_call_date, fields.Date.context_today(deal))
+        self._override(deal, self.stage_won)
+        deal.with_user(self.salesman).write({"team_id": retail.id})
+        self.assertEqual(deal.team_id, retail, "a team without won criteria takes it")
 
-        call.action_feedback(feedback="All fine")
+    def test_won_buttons_refused(self):
+        deal = self._deal()
+        for method in ("action_set_won", "action_set_won_rainbowman"):
+            with self.subTest(method=method), self._refused(UserError, MISSING_TO_WIN):
+                getattr(deal.with_user(self.salesman), method)()
+        self.assertEqual((deal.stage_id, deal.probability < 100, deal.active), (self.stage_new, True, True))
+
+    def test_lost_deal_restored_into_won_meets_the_gate(self):
+        deal = self._deal()
+        self._override(deal, self.stage_won)
         deal.action_set_lost()
-        deal.toggle_active()
-        self._win(deal)
-        self.assertFalse(deal.activity_ids, "planned once per deal, not each time it is won again")
+        self.assertEqual((deal.active, deal.stage_id), (False, self.stage_won))
+        for call in (deal.with_user(self.salesman).action_set_won, deal.with_user(self.salesman).toggle_active):
+            with self.subTest(call=call.__name__), self._refused(UserError, MISSING_TO_WIN):
+                call()
+        self.assertEqual(deal.active, False)
 
-    def test_no_call_when_the_company_plans_none(self):
-        self.company.after_sale_trigger = "none"
+    def test_import_creating_or_moving_into_a_gated_stage(self):
+        Lead = self.env["crm.lead"].with_user(self.manager)
+        result = Lead.load(
+            ["name", "type", "team_id/id", "stage_id/id"],
+            [["Imported deal", "opportunity", self._xmlid(self.team), self._xmlid(self.stage_payment)]],
+        )
+        self.assertEqual(result["ids"], False)
+        self.assertEqual(len(result["messages"]), 1)
+        self.assertRegex(
+            result["messages"][0]["message"],
+            rf'^"Imported deal" cannot be created in stage "Payment receipt": {MISSING_GATE}',
+        )
+
         deal = self._deal()
-        self._win(deal)
-        self.assertFalse(deal.activity_ids)
-
-    def test_after_sale_call_opens_a_repeat_sale(self):
-        self.company.after_sale_delay_days = 7
-        deal = self._deal()
-        self._win(deal)
-        self.assertEqual(deal.activity_ids.date_deadline, fields.Date.add(fields.Date.context_today(deal), days=7))
-        action = deal.with_user(self.salesman).action_new_repeat_sale()
-        repeat = self.env["crm.lead"].browse(action["res_id"])
-        self.assertEqual(repeat.origin_lead_id, deal)
-        self.assertEqual((repeat.partner_id, repeat.user_id, repeat.team_id), (self.acme, self.salesman, self.team))
-        self.assertEqual(repeat.name, "Repeat sale: Acme ERP rollout")
-        self.assertFalse(deal.activity_ids, "the after-sale call is done")
-        self.assertIn("Repeat sale opened", deal.message_ids.mapped("body")[0] + deal.message_ids.mapped("body")[1])
-        self.assertEqual(deal.repeat_sale_count, 1)
-        self.assertIn(repeat, self.env["crm.lead"].search([("origin_lead_id", "!=", False)]))
-
-    def test_settings_refuse_a_negative_delay(self):
-        with self._refused(ValidationError, "cannot be negative"):
-            self.company.after_sale_delay_days = -1
+        result = Lead.load(["id", "stage_id/id"], [[self._xmlid(deal), self._xmlid(self.stage_payment)]])
+        self.assertEqual(result["ids"], False)
+        self.assertRegex(
+            result["messages"][0]["message"],
+            rf'^"Acme ERP rollout" cannot move to stage "Payment receipt": {MISSING_GATE}',
+        )
+        self.assertEqual(deal.stage_id, self.stage_new)
 
 
 @tagged("post_install", "-at_install", "sales_followup_criteria")
 class TestCriteriaAccess(SuccessCriteriaCommon):
     def test_only_sales_administrators_manage_the_catalogue(self):
         Criterion = self.env["crm.success.criterion"]
-        self.assertTrue(Criterion.with_user(self.salesman).search([]))
-        with self.assertRaises(AccessError):
+        self.assertEqual(Criterion.with_user(self.salesman).search_count([]), 8)
+        with self._refused(AccessError, "You are not allowed to create"):
             Criterion.with_user(self.salesman).create({"name": "Paid twice"})
         Criterion.with_user(self.manager).create({"name": "Paid twice"})
+        self.assertEqual(Criterion.search_count([("name", "=", "Paid twice")]), 1)
 
     def test_salesman_sees_the_checklists_of_own_deals_only(self):
         mine = self._deal()
@@ -194,3 +284,4 @@ class TestCriteriaAccess(SuccessCriteriaCommon):
         both = [("lead_id", "in", (mine | theirs).ids)]
         self.assertEqual(Line.with_user(self.salesman).search(both).lead_id, mine)
         self.assertEqual(Line.with_user(self.manager).search(both).lead_id, mine | theirs)
+        self.assertEqual(Line.with_user(self.manager).search_count(both), 16)

@@ -20,9 +20,10 @@ class TestSuccessCriteriaTour(HttpCase, SuccessCriteriaCommon):
         Lead = self.env["crm.lead"].with_user(self.manager)
         Lead.create({"name": "Tour deal", "type": "opportunity", "team_id": self.team.id, "stage_id": prospecting.id})
         # a deal already in the gated stage, so that its column shows
-        Lead.with_context(followup_criteria_override="signed on paper").create(
-            {"name": "Signed deal", "type": "opportunity", "team_id": self.team.id, "stage_id": agreement.id}
+        signed = Lead.create(
+            {"name": "Signed deal", "type": "opportunity", "team_id": self.team.id, "stage_id": prospecting.id}
         )
+        self._override(signed, agreement, reason="Signed on paper")
         self.start_tour("/odoo/crm", "odoo_sales_followup_success_criteria", login="osf_manager")
         deal = self.env["crm.lead"].search([("name", "=", "Tour deal")])
         self.assertEqual(deal.stage_id, agreement)

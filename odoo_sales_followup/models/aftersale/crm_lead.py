@@ -3,6 +3,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import clean_context
+
+from .res_company import MAX_AFTER_SALE_DELAY_DAYS
 
 
 class CrmLead(models.Model):
@@ -39,13 +43,10 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        entering_won = self.browse()
-        if "stage_id" in vals:
-            stage = self.env["crm.stage"].browse(vals["stage_id"])
-            if stage.is_won:
-                entering_won = self.filtered(lambda lead: not lead.stage_id.is_won)
+        # Compared after the write, once the new stage is known to exist.
+        not_won = self.filtered(lambda lead: not lead.stage_id.is_won) if "stage_id" in vals else self.browse()
         result = super().write(vals)
-        entering_won._plan_after_sale_calls("won")
+        not_won.filtered(lambda lead: lead.stage_id.is_won)._plan_after_sale_calls("won")
         return result
 
     # ---- ACTIONS ----
@@ -53,7 +54,15 @@ class CrmLead(models.Model):
     def action_new_repeat_sale(self):
         """Open the repeat sale that an after-sale call found, and close that call."""
         self.ensure_one()
-        repeat = self.create(self._prepare_repeat_sale_values())
+        if not (self.type == "opportunity" and self.active and self.stage_id.is_won):
+            raise UserError(
+                _(
+                    'A repeat sale opens from a won deal: "%(deal)s" is not won.',
+                    deal=self.name,
+                )
+            )
+        # without the caller's defaults (a stage, a type...): the repeat sale is prepared from the deal
+        repeat = self.with_context(clean_context(self.env.context)).create(self._prepare_repeat_sale_values())
         call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
         calls = self.activity_ids.filtered(lambda activity: activity.activity_type_id == call_type)
         calls.action_feedback(feedback=_("Repeat sale opened: %(name)s", name=repeat.name))
@@ -101,7 +110,7 @@ class CrmLead(models.Model):
         call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
         leads = self.filtered(
             lambda lead: not lead.after_sale_call_date
-            and (lead.company_id or self.env.company).after_sale_trigger == trigger
+            and ((lead.company_id or self.env.company).after_sale_trigger or "won") == trigger
         )
         if not leads or not call_type:
             return
@@ -109,7 +118,8 @@ class CrmLead(models.Model):
         model_id = self.env["ir.model"]._get_id("crm.lead")
         vals_list = []
         for lead in leads:
-            delay = (lead.company_id or self.env.company).after_sale_delay_days
+            # the settings refuse a delay out of bounds; a value stored before that cannot overflow the date
+            delay = min(max((lead.company_id or self.env.company).after_sale_delay_days, 0), MAX_AFTER_SALE_DELAY_DAYS)
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -121,6 +131,7 @@ class CrmLead(models.Model):
                     "user_id": lead.user_id.id or self.env.uid,
                 }
             )
-        # sudo: the call is planned for the deal's salesperson, whoever marked it won or registered the payment
-        self.env["mail.activity"].sudo().create(vals_list)
+        # sudo: the call is planned for the deal's salesperson, whoever marked it won or registered the
+        # payment; without the caller's defaults, which are meant for their own records
+        self.env["mail.activity"].sudo().with_context(clean_context(self.env.context)).create(vals_list)
         leads.sudo().after_sale_call_date = today

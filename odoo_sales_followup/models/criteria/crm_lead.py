@@ -1,16 +1,27 @@
+import contextvars
 import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import clean_context
 
 from .. import before_commit
+from .crm_lead_criterion import MAX_REASON_LENGTH
 
 _logger = logging.getLogger(__name__)
 
 #: Key of the opportunities, orders and invoices whose criteria to bring up to date at the end
 #: of the transaction, in ``cr.precommit.data``.
 PENDING_CRITERIA = "odoo_sales_followup.criteria_updates"
+
+#: The reasons of a sales administrator moving deals despite missing criteria, while
+#: ``_move_overriding_criteria`` moves them: (cursor, {lead id: reason}). Not a context key,
+#: which any client can send; nor ``cr.precommit.data``, which every flush (each savepoint
+#: opened during the move) empties.
+_criteria_overrides = contextvars.ContextVar("odoo_sales_followup_criteria_overrides", default=None)
 
 
 class CrmLead(models.Model):
@@ -49,22 +60,22 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._get_criteria_record_of("crm.stage", vals, "stage_id")
+            self._get_criteria_record_of("crm.team", vals, "team_id")
         leads = super().create(vals_list)
         opportunities = leads.filtered(lambda lead: lead.type == "opportunity")
         opportunities._add_checklist_lines()
-        opportunities._check_criteria_gates()
+        leads._check_criteria_gates("create")
         return leads
 
     def write(self, vals):
-        moving = self.browse()
-        if "stage_id" in vals:
-            stage = self.env["crm.stage"].browse(vals["stage_id"])
-            moving = self.filtered(lambda lead: lead.stage_id != stage)
+        entering = self._get_leads_entering_gates(vals)
         result = super().write(vals)
         if {"type", "team_id"} & vals.keys():
             self._queue_criteria_updates(lead_ids=self.ids)
-        if "stage_id" in vals:
-            moving._check_criteria_gates()
+        for path, leads in entering.items():
+            leads._check_criteria_gates(path)
         return result
 
     # ---- ACTIONS ----
@@ -93,7 +104,7 @@ class CrmLead(models.Model):
         """List on these opportunities the criteria of their team that they do not list yet."""
         groups = defaultdict(lambda: self.browse())
         for lead in self:
-            groups[lead.team_id, lead.company_id or self.env.company] += lead
+            groups[lead.team_id, lead.company_id] += lead
         vals_list = []
         for (team, company), leads in groups.items():
             criteria = team._get_checklist_criteria(company)
@@ -101,7 +112,9 @@ class CrmLead(models.Model):
                 missing = criteria - lead.criterion_line_ids.criterion_id
                 vals_list += [{"lead_id": lead.id, "criterion_id": criterion.id} for criterion in missing]
         if vals_list:
-            self.env["crm.lead.criterion"].sudo().create(vals_list)
+            # sudo: the checklist is the team's, whoever creates the opportunity; without the
+            # caller's defaults, which are not the engine's ("default_is_met" once ticked them all)
+            self.env["crm.lead.criterion"].sudo().with_context(clean_context(self.env.context)).create(vals_list)
 
     def _get_required_criteria(self):
         """The criteria this opportunity must meet to be in its current stage."""
@@ -111,22 +124,76 @@ class CrmLead(models.Model):
             required |= self.team_id.won_criterion_ids
         return required.filtered(lambda criterion: criterion.company_id in (self.company_id, self.company_id.browse()))
 
-    def _check_criteria_gates(self):
+    def _get_leads_entering_gates(self, vals):
+        """{path: the leads that ``vals`` brings into their stage's gate that way}, read before
+        the write: converted into opportunities, moved to another stage, restored, or moved to
+        another team while won (its criteria to win may differ). Each lead is listed once."""
+        stage = self._get_criteria_record_of("crm.stage", vals, "stage_id")
+        team = self._get_criteria_record_of("crm.team", vals, "team_id")
+        candidates = {
+            "convert": (lambda lead: lead.type == "lead") if vals.get("type") == "opportunity" else None,
+            "stage": (lambda lead: lead.stage_id != stage) if stage is not None else None,
+            "restore": (lambda lead: not lead.active) if vals.get("active") else None,
+            "team": (
+                lambda lead: lead.team_id != team
+                and (stage if stage is not None else lead.stage_id).is_won
+                and vals.get("active", lead.active)
+            )
+            if team is not None
+            else None,
+        }
+        entering = {}
+        listed = self.browse()
+        for path, predicate in candidates.items():
+            leads = self.filtered(predicate) - listed if predicate else None
+            if leads:
+                entering[path] = leads
+                listed |= leads
+        return entering
+
+    def _get_criteria_record_of(self, model, vals, name):
+        """The record that ``vals[name]`` names (empty when cleared), None when ``vals`` does not
+        change it; a value that names no record is refused with a message, not a database error."""
+        if name not in vals:
+            return None
+        value = vals[name]
+        if not value:
+            return self.env[model]
+        valid = isinstance(value, int) and not isinstance(value, bool)
+        records = self.env[model].browse(value).exists() if valid else None
+        if not records:
+            raise UserError(
+                _(
+                    "%(field)s: %(value)s is not an existing record.",
+                    field=self._fields[name]._description_string(self.env),
+                    value=value,
+                )
+            )
+        return records
+
+    def _check_criteria_gates(self, path="stage"):
         """Refuse stages (and "won") whose required criteria these opportunities have not met.
 
-        A sales administrator moving them with ``followup_criteria_override`` (a reason) in the
-        context passes when the team allows it; the reason is logged on the opportunity.
+        :param path: how they came there, for the message: ``"create"``, ``"stage"`` (moved),
+            ``"convert"`` (a lead converted), ``"restore"`` (restored) or ``"team"`` (a won deal
+            moved to another team)
+
+        Gates apply to opportunities, and "won" to leads too. A sales administrator passes with
+        a reason given through :meth:`_move_overriding_criteria` when the team allows it; the
+        reason is logged on the opportunity.
         """
         required = {
             lead: criteria
-            for lead in self.filtered(lambda lead: lead.stage_id.required_criterion_ids or lead.stage_id.is_won)
+            for lead in self.filtered(
+                lambda lead: (lead.type == "opportunity" and lead.stage_id.required_criterion_ids)
+                or lead.stage_id.is_won
+            )
             if (criteria := lead._get_required_criteria())
         }
         if not required:
             return
-        if self.env.cr.precommit.data.get(PENDING_CRITERIA):
-            # facts of this very transaction (an order confirmed just before) count
-            self.env["crm.lead"].sudo()._apply_pending_criteria_updates()
+        # facts of this very transaction (an order confirmed just before) count
+        self.env["crm.lead"].sudo()._apply_pending_criteria_updates()
         missing = {}
         for lead, criteria in required.items():
             lacking = criteria - lead.criterion_line_ids.filtered("is_met").criterion_id
@@ -134,11 +201,13 @@ class CrmLead(models.Model):
                 missing[lead] = lacking
         if not missing:
             return
-        reason = self.env.context.get("followup_criteria_override")
+        cursor, overrides = _criteria_overrides.get() or (None, {})
+        if cursor is not self.env.cr:
+            overrides = {}
         may_override = self.env.user.has_group("sales_team.group_sale_manager") and all(
-            lead.team_id.criteria_override or not lead.team_id for lead in missing
+            (lead.team_id.criteria_override or not lead.team_id) and overrides.get(lead.id) for lead in missing
         )
-        if reason and may_override:
+        if may_override:
             for lead, lacking in missing.items():
                 lead._message_log(
                     body=_(
@@ -146,46 +215,117 @@ class CrmLead(models.Model):
                         stage=lead.stage_id.name,
                         criteria=", ".join(lacking.mapped("name")),
                         user=self.env.user.name,
-                        reason=reason,
+                        reason=overrides[lead.id],
                     )
                 )
             return
         lines = []
         for lead, lacking in missing.items():
             names = ", ".join(lacking.mapped("name"))
-            if lead.stage_id.is_won:
-                lines.append(
-                    _('"%(lead)s" cannot be marked won: missing %(criteria)s.', lead=lead.name, criteria=names)
+            if path == "team":
+                message = _(
+                    '"%(lead)s" is won and cannot move to sales team "%(team)s": missing %(criteria)s.',
+                    lead=lead.name,
+                    team=lead.team_id.name,
+                    criteria=names,
+                )
+            elif lead.stage_id.is_won:
+                message = _('"%(lead)s" cannot be marked won: missing %(criteria)s.', lead=lead.name, criteria=names)
+            elif path == "create":
+                message = _(
+                    '"%(lead)s" cannot be created in stage "%(stage)s": missing %(criteria)s.',
+                    lead=lead.name,
+                    stage=lead.stage_id.name,
+                    criteria=names,
+                )
+            elif path == "convert":
+                message = _(
+                    '"%(lead)s" cannot become an opportunity in stage "%(stage)s": missing %(criteria)s.',
+                    lead=lead.name,
+                    stage=lead.stage_id.name,
+                    criteria=names,
+                )
+            elif path == "restore":
+                message = _(
+                    '"%(lead)s" cannot be restored to stage "%(stage)s": missing %(criteria)s.',
+                    lead=lead.name,
+                    stage=lead.stage_id.name,
+                    criteria=names,
                 )
             else:
-                lines.append(
-                    _(
-                        '"%(lead)s" cannot move to stage "%(stage)s": missing %(criteria)s.',
-                        lead=lead.name,
-                        stage=lead.stage_id.name,
-                        criteria=names,
-                    )
+                message = _(
+                    '"%(lead)s" cannot move to stage "%(stage)s": missing %(criteria)s.',
+                    lead=lead.name,
+                    stage=lead.stage_id.name,
+                    criteria=names,
                 )
+            lines.append(message)
         if any(lead.team_id.criteria_override or not lead.team_id for lead in missing):
             lines.append(_("A sales administrator can move it anyway with Override criteria, giving a reason."))
         raise UserError("\n".join(lines))
 
-    def _queue_criteria_updates(self, lead_ids=(), order_ids=(), move_ids=()):
+    def _move_overriding_criteria(self, stage, reason):
+        """Move these opportunities to ``stage`` despite missing criteria, restoring the lost
+        ones, with ``reason`` logged on each: sales administrators only, on teams that allow it.
+
+        The reason reaches the gates of ``write`` through a mapping that no client can send
+        (unlike a context key), set for the time of the move only.
+        """
+        reason = (reason or "").strip()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(_("Only sales administrators can move a deal despite missing success criteria."))
+        forbidding = self.team_id.filtered(lambda team: not team.criteria_override)
+        if forbidding:
+            raise UserError(
+                _(
+                    "Sales team %(teams)s does not allow moving its deals despite missing success criteria.",
+                    teams=", ".join(forbidding.mapped("name")),
+                )
+            )
+        if not reason:
+            raise UserError(_("Give the reason why the deal moves on without its criteria."))
+        if len(reason) > MAX_REASON_LENGTH:
+            raise UserError(
+                _(
+                    "The reason is %(length)s characters long; keep it to %(max)s characters.",
+                    length=len(reason),
+                    max=MAX_REASON_LENGTH,
+                )
+            )
+        token = _criteria_overrides.set((self.env.cr, dict.fromkeys(self.ids, reason)))
+        try:
+            lost = self.filtered(lambda lead: not lead.active)
+            if lost:
+                lost.toggle_active()
+            moving = self.filtered(lambda lead: lead.stage_id != stage)
+            if moving:
+                moving.write({"stage_id": stage.id})
+        finally:
+            _criteria_overrides.reset(token)
+
+    def _queue_criteria_updates(self, lead_ids=(), order_ids=(), move_ids=(), document_lead_ids=()):
         """Bring the criteria of these documents' opportunities up to date at the end of the transaction.
 
         Like the levels, the work is collected and done once per transaction, set-based, after
         Odoo's own flush: a write never waits for it.
+
+        :param lead_ids: opportunities that changed themselves (converted, another team)
+        :param order_ids: sales orders, and ``move_ids`` invoices, that changed: a document event of
+            their opportunities
+        :param document_lead_ids: opportunities that had a document event without it (an order
+            moved away or deleted)
         """
         # sudo: the automatic rules act on every document of the opportunity, whoever's action it follows
         pending = before_commit.collect(
             self.env,
             PENDING_CRITERIA,
             self.env["crm.lead"].sudo()._apply_pending_criteria_updates,
-            lambda: {"leads": set(), "orders": set(), "moves": set()},
+            lambda: {"leads": set(), "orders": set(), "moves": set(), "document_leads": set()},
         )
         pending["leads"].update(lead_ids)
         pending["orders"].update(order_ids)
         pending["moves"].update(move_ids)
+        pending["document_leads"].update(document_lead_ids)
 
     def _apply_pending_criteria_updates(self):
         pending = before_commit.take(self.env, PENDING_CRITERIA)
@@ -195,21 +335,37 @@ class CrmLead(models.Model):
         orders = self.env["sale.order"].browse(pending["orders"])
         if pending["moves"]:
             orders |= self.env["account.move"].browse(pending["moves"]).exists().line_ids.sale_line_ids.order_id
-        leads = (self.browse(pending["leads"]) | orders.exists().opportunity_id).exists()
-        leads = leads.filtered(lambda lead: lead.type == "opportunity")
+        document_leads = (self.browse(pending["document_leads"]) | orders.exists().opportunity_id).exists()
+        leads = (self.browse(pending["leads"]).exists() | document_leads).filtered(
+            lambda lead: lead.type == "opportunity"
+        )
         if not leads:
             return
         try:
-            with self.env.cr.savepoint():
+            # Not a flushing savepoint: rolling one back clears the whole transaction's
+            # before-commit work, the other capabilities' included (flushed just above).
+            with self.env.cr.savepoint(flush=False):
                 leads._add_checklist_lines()
-                leads._update_automatic_criteria()
+                leads._update_automatic_criteria(document_leads)
                 self.env.flush_all()
+        except psycopg2.Error:
+            # A serialization failure, a deadlock or a lost connection fails the transaction:
+            # Odoo retries the request (or reports it); the checklist is not silently left behind.
+            raise
         except Exception:
-            # An unexpected fact must never fail the user's action: the checklist keeps its state.
+            # A rule's own error must never fail the user's action: the checklist keeps its
+            # state, and the cache forgets what the rolled back savepoint held.
+            self.env.clear()
             _logger.exception("Success criteria of opportunities %s could not be updated", leads.ids)
 
-    def _update_automatic_criteria(self):
-        """Meet, or no longer meet, the automatic criteria from the opportunities' documents."""
+    def _update_automatic_criteria(self, document_leads=None):
+        """Meet, or no longer meet, the automatic criteria from the opportunities' documents.
+
+        :param document_leads: the opportunities whose documents changed in this transaction:
+            on them, an automatic criterion that its documents do not show is no longer met,
+            even when a sales administrator confirmed it by hand (a document met the others)
+        """
+        document_leads = document_leads or self.browse()
         lines = self.criterion_line_ids.filtered(lambda line: line.rule != "manual")
         if not lines:
             return
@@ -220,21 +376,22 @@ class CrmLead(models.Model):
             document = facts[line.lead_id.id].get(line.rule)
             if document and not line.is_met:
                 to_meet[document] |= line
-            elif not document and line.is_met and line.met_origin:
+            elif not document and line.is_met and (line.met_origin or line.lead_id in document_leads):
                 to_unmeet |= line
-        auto = {"followup_criteria_auto": True}
         now = fields.Datetime.now()
+        # sudo: who met a criterion is recorded by the addon, and only superuser mode writes it
         for document, met in to_meet.items():
-            met.with_context(**auto).write(
+            met.sudo().write(
                 {
                     "is_met": True,
                     "met_date": now,
                     "met_user_id": self.env.uid,
                     "met_origin": f"{document._name},{document.id}",
+                    "met_reason": False,
                 }
             )
-        to_unmeet.with_context(**auto).write(
-            {"is_met": False, "met_date": False, "met_user_id": False, "met_origin": False}
+        to_unmeet.sudo().write(
+            {"is_met": False, "met_date": False, "met_user_id": False, "met_origin": False, "met_reason": False}
         )
         met = self.env["crm.lead.criterion"].concat(*to_meet.values())
         if met:

@@ -3,10 +3,17 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-#: Fields that only the automatic rules, or the user ticking the line, set.
-MET_FIELDS = ("met_date", "met_user_id", "met_origin")
+#: Fields the addon records when a line is met (who, when, by which document, why): written
+#: in superuser mode only, by the automatic rules and by :meth:`_confirm_by_hand`.
+MET_FIELDS = ("met_date", "met_user_id", "met_origin", "met_reason")
+
+#: Fields fixed once a line is created.
+FIXED_FIELDS = ("lead_id", "criterion_id")
+
+#: Longest reason a sales administrator gives for a criterion confirmed by hand.
+MAX_REASON_LENGTH = 2000
 
 
 class CrmLeadCriterion(models.Model):
@@ -23,13 +30,20 @@ class CrmLeadCriterion(models.Model):
     require_date = fields.Boolean(related="criterion_id.require_date")
     is_met = fields.Boolean(string="Met")
     fact_date = fields.Date(string="Date", help="When the fact happened, e.g. the date on the signed act.")
-    met_date = fields.Datetime(string="Met on", readonly=True)
-    met_user_id = fields.Many2one("res.users", string="Met by", readonly=True)
+    met_date = fields.Datetime(string="Met on", readonly=True, copy=False)
+    met_user_id = fields.Many2one("res.users", string="Met by", readonly=True, copy=False)
     met_origin = fields.Reference(
         selection=[("sale.order", "Sales Order"), ("account.move", "Invoice")],
         string="Met by document",
         readonly=True,
+        copy=False,
         help="The quotation, order or invoice whose fact met the criterion automatically.",
+    )
+    met_reason = fields.Text(
+        string="Confirmed by hand because",
+        readonly=True,
+        copy=False,
+        help="Why a sales administrator confirmed this automatic criterion by hand, for a fact Odoo cannot see.",
     )
     attachment_ids = fields.Many2many("ir.attachment", string="Documents", help="Evidence, e.g. the signed act.")
     # Stored copies of the opportunity, for the criteria analysis.
@@ -85,45 +99,254 @@ class CrmLeadCriterion(models.Model):
                     )
                 )
 
+    # ---- CRUD ----
+
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._prepare_met_values(vals) for vals in vals_list]
-        lines = super().create(vals_list)
+        lines = self
+        if not self.env.su:
+            # Defaults sent in the context are values too: "default_is_met" once ticked every
+            # line the engine added to a new opportunity, so they are checked like the others.
+            keys = {f"default_{name}": name for name in ("is_met", *MET_FIELDS)}
+            defaults = {name: self.env.context[key] for key, name in keys.items() if key in self.env.context}
+            if defaults:
+                vals_list = [{**defaults, **vals} for vals in vals_list]
+                lines = self.with_context({key: value for key, value in self.env.context.items() if key not in keys})
+        lines._check_create_values(vals_list)
+        vals_list = [lines._prepare_met_values(vals) for vals in vals_list]
+        lines = super(CrmLeadCriterion, lines).create(vals_list)
         lines.filtered("is_met")._log_on_leads()
         return lines
 
     def write(self, vals):
-        vals = self._prepare_met_values(vals)
-        changed = self.filtered(lambda line: line.is_met != vals["is_met"]) if "is_met" in vals else self.browse()
-        result = super().write(vals)
-        changed._log_on_leads()
-        return result
+        self._check_write_values(vals)
+        if "is_met" not in vals:
+            return super().write(vals)
+        # Who met a line and when change only with its state: re-ticking a met line keeps them.
+        changed = self.filtered(lambda line: line.is_met != bool(vals["is_met"]))
+        unchanged_vals = {key: value for key, value in vals.items() if key != "is_met"}
+        if unchanged_vals and self - changed:
+            super(CrmLeadCriterion, self - changed).write(unchanged_vals)
+        if changed:
+            super(CrmLeadCriterion, changed).write(changed._prepare_met_values(vals))
+            changed._log_on_leads()
+        return True
+
+    # ---- ACTIONS ----
+
+    def action_open_confirm_by_hand(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Confirm by hand"),
+            "res_model": "crm.lead.criterion.confirm",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
+
+    # ---- BUSINESS METHODS ----
+
+    def _confirm_by_hand(self, reason):
+        """Meet these automatic criteria for a fact Odoo cannot see (paid in cash, say), with
+        ``reason`` logged on their opportunities. Sales administrators only, on teams that allow
+        overriding criteria; the next document event of an opportunity whose documents do not
+        show the fact un-meets it again."""
+        reason = (reason or "").strip()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(_("Only sales administrators can confirm an automatic success criterion by hand."))
+        if not self:
+            raise UserError(_("Choose the success criterion to confirm by hand."))
+        self.check_access("write")
+        self.lead_id.check_access("write")
+        for line in self:
+            if line.rule == "manual":
+                raise UserError(
+                    _(
+                        '"%(criterion)s" on "%(lead)s" is met by hand: tick it on the opportunity.',
+                        criterion=line.criterion_id.name,
+                        lead=line.lead_id.name,
+                    )
+                )
+            if line.is_met:
+                raise UserError(
+                    _(
+                        '"%(criterion)s" on "%(lead)s" is already met.',
+                        criterion=line.criterion_id.name,
+                        lead=line.lead_id.name,
+                    )
+                )
+            if line.lead_id.team_id and not line.lead_id.team_id.criteria_override:
+                raise UserError(
+                    _(
+                        'Sales team "%(team)s" does not allow overriding its criteria: "%(criterion)s" on '
+                        '"%(lead)s" is met by its documents only.',
+                        team=line.lead_id.team_id.name,
+                        criterion=line.criterion_id.name,
+                        lead=line.lead_id.name,
+                    )
+                )
+        if not reason:
+            raise UserError(_("Give the reason why the criterion is met although its documents do not show it."))
+        if len(reason) > MAX_REASON_LENGTH:
+            raise UserError(
+                _(
+                    "The reason is %(length)s characters long; keep it to %(max)s characters.",
+                    length=len(reason),
+                    max=MAX_REASON_LENGTH,
+                )
+            )
+        # sudo: who met a criterion is recorded by the addon, and only superuser mode writes it;
+        # the user's rights were checked above
+        self.sudo().write(
+            {
+                "is_met": True,
+                "met_date": fields.Datetime.now(),
+                "met_user_id": self.env.uid,
+                "met_origin": False,
+                "met_reason": reason,
+            }
+        )
+
+    # ---- PRIVATE HELPERS ----
+
+    def _check_create_values(self, vals_list):
+        """Refuse lines without an existing opportunity and criterion, lines on an opportunity
+        the user may not edit, criteria of another company, and (for users) what the addon records."""
+
+        def ids_of(name):
+            return {
+                vals[name] for vals in vals_list if isinstance(vals.get(name), int) and not isinstance(vals[name], bool)
+            }
+
+        # sudo: to name what is refused, even a criterion of a company the user does not see;
+        # the user's own access is checked below, and these records are not returned
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False).browse(ids_of("lead_id")).exists()
+        criteria = (
+            self.env["crm.success.criterion"].sudo().with_context(active_test=False).browse(ids_of("criterion_id"))
+        ).exists()
+        for vals in vals_list:
+            lead = leads.filtered(lambda lead, vals=vals: lead.id == vals.get("lead_id"))
+            criterion = criteria.filtered(lambda criterion, vals=vals: criterion.id == vals.get("criterion_id"))
+            if not vals.get("lead_id"):
+                raise UserError(_("A success criterion line needs an opportunity."))
+            if not lead:
+                raise UserError(
+                    _("A success criterion line needs an existing opportunity, not %(value)s.", value=vals["lead_id"])
+                )
+            if not vals.get("criterion_id"):
+                raise UserError(_('A success criterion line of "%(lead)s" needs a criterion.', lead=lead.name))
+            if not criterion:
+                raise UserError(
+                    _(
+                        'A success criterion line of "%(lead)s" needs an existing criterion, not %(value)s.',
+                        lead=lead.name,
+                        value=vals["criterion_id"],
+                    )
+                )
+            if criterion.company_id and criterion.company_id != lead.company_id:
+                raise UserError(
+                    _(
+                        'Success criterion "%(criterion)s" belongs to %(company)s and cannot be listed on '
+                        '"%(lead)s", an opportunity of another company.',
+                        criterion=criterion.name,
+                        company=criterion.company_id.name,
+                        lead=lead.name,
+                    )
+                )
+            if self.env.su:
+                continue
+            self._check_user_values(vals, criterion)
+            if vals.get("is_met") and criterion.rule != "manual":
+                raise UserError(self._get_automatic_message(criterion))
+        if not self.env.su:
+            # the checklist is part of the opportunity: adding to it is editing the opportunity
+            leads.with_env(self.env).check_access("write")
+
+    def _check_write_values(self, vals):
+        """Refuse to move lines to another opportunity or criterion and, for users, to write
+        what the addon records or to tick an automatic criterion by hand."""
+        for name in FIXED_FIELDS:
+            if name not in vals:
+                continue
+            moved = self.filtered(lambda line, name=name: line[name].id != vals[name])
+            if moved:
+                raise UserError(
+                    _(
+                        'The %(field)s of "%(criterion)s" on "%(lead)s" is fixed once the line is created: '
+                        "remove the line and add the criterion where it belongs.",
+                        field=self._fields[name]._description_string(self.env),
+                        criterion=moved[0].criterion_id.name,
+                        lead=moved[0].lead_id.name,
+                    )
+                )
+        if self.env.su:
+            return
+        self._check_user_values(vals, self.criterion_id)
+        if "is_met" in vals:
+            automatic = self.filtered(lambda line: line.rule != "manual" and line.is_met != bool(vals["is_met"]))
+            if automatic:
+                raise UserError(self._get_automatic_message(automatic[0].criterion_id))
+
+    def _check_user_values(self, vals, criteria):
+        """Users never write who met a criterion, when, by which document or why."""
+        forged = [name for name in MET_FIELDS if name in vals]
+        if forged:
+            raise AccessError(
+                _(
+                    '"%(field)s" is recorded by Odoo when a success criterion is met and cannot be '
+                    "written by hand (%(criteria)s).",
+                    field=self._fields[forged[0]]._description_string(self.env),
+                    criteria=", ".join(criteria.mapped("name")),
+                )
+            )
+
+    def _get_automatic_message(self, criterion):
+        facts = self.env["crm.success.criterion"]._get_rule_facts()
+        return _(
+            '"%(criterion)s" is met automatically once %(fact)s, and unmet when its documents no longer '
+            "show it: it cannot be ticked or unticked by hand. A sales administrator can confirm it by hand, "
+            "giving a reason.",
+            criterion=criterion.name,
+            fact=facts.get(criterion.rule)
+            or dict(criterion._fields["rule"]._description_selection(self.env)).get(criterion.rule, criterion.rule),
+        )
 
     def _prepare_met_values(self, vals):
-        """Who met a criterion, and when, is recorded by the addon, never taken from the caller."""
-        if self.env.context.get("followup_criteria_auto"):
+        """Who met a criterion, and when: recorded by the addon when a line is ticked or unticked.
+
+        Superuser mode (the automatic rules, :meth:`_confirm_by_hand`) may give them itself;
+        users cannot (:meth:`_check_user_values`).
+        """
+        if "is_met" not in vals:
             return vals
-        vals = {key: value for key, value in vals.items() if key not in MET_FIELDS}
-        if "is_met" in vals:
-            met = bool(vals["is_met"])
-            vals.update(
-                met_date=fields.Datetime.now() if met else False,
-                met_user_id=self.env.uid if met else False,
-                met_origin=False,
-            )
-        return vals
+        met = bool(vals["is_met"])
+        recorded = {
+            "met_date": fields.Datetime.now() if met else False,
+            "met_user_id": self.env.uid if met else False,
+            "met_origin": False,
+            "met_reason": False,
+        }
+        return {**recorded, **vals} if self.env.su else {**vals, **recorded}
 
     def _log_on_leads(self):
         """One note per opportunity in its chatter, naming what changed and why."""
-        automatic = self.env.context.get("followup_criteria_auto")
         bodies = defaultdict(Markup)
         for line in self:
             name = line.criterion_id.name
             if line.is_met and line.met_origin:
                 text = _("%(criterion)s: met by %(document)s", criterion=name, document=line.met_origin.display_name)
+            elif line.is_met and line.met_reason:
+                text = _(
+                    "%(criterion)s: confirmed by hand by %(user)s. Reason: %(reason)s",
+                    criterion=name,
+                    user=line.met_user_id.name,
+                    reason=line.met_reason,
+                )
             elif line.is_met:
                 text = _("%(criterion)s: met", criterion=name)
-            elif automatic:
+            elif line.rule != "manual":
+                # only the automatic rules un-meet an automatic criterion
                 text = _("%(criterion)s: no longer met, the documents no longer show it", criterion=name)
             else:
                 text = _("%(criterion)s: no longer met", criterion=name)

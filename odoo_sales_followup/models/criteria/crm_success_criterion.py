@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 #: Facts Odoo already knows that can meet a criterion by themselves.
 AUTO_RULES = [
@@ -7,6 +7,13 @@ AUTO_RULES = [
     ("prepayment", "A payment is received on an invoice of its orders"),
     ("full_payment", "Its confirmed orders are paid in full"),
 ]
+
+#: Longest criterion name: it is part of a unique index, which PostgreSQL limits in size.
+MAX_NAME_LENGTH = 200
+#: Longest description of a criterion.
+MAX_DESCRIPTION_LENGTH = 5000
+#: Sequences are PostgreSQL integers.
+MAX_SEQUENCE = 2**31 - 1
 
 
 class CrmSuccessCriterion(models.Model):
@@ -40,6 +47,16 @@ class CrmSuccessCriterion(models.Model):
         ("name_company_uniq", "unique(name, company_id)", "A success criterion with this name already exists."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_values(vals)
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         # sudo: whether a criterion is in use is decided on every company's documents
@@ -61,3 +78,48 @@ class CrmSuccessCriterion(models.Model):
                     names=", ".join(blocked.mapped("name")),
                 )
             )
+
+    def _check_values(self, vals):
+        """Refuse, before they reach the database, a name or description too long for it and a
+        sequence out of its range, with a message rather than PostgreSQL's error."""
+        name = vals.get("name")
+        if isinstance(name, str) and len(name) > MAX_NAME_LENGTH:
+            raise ValidationError(
+                _(
+                    'The name of a success criterion is %(length)s characters long ("%(start)s..."); '
+                    "keep it to %(max)s characters.",
+                    length=len(name),
+                    start=name[:40],
+                    max=MAX_NAME_LENGTH,
+                )
+            )
+        description = vals.get("description")
+        if isinstance(description, str) and len(description) > MAX_DESCRIPTION_LENGTH:
+            raise ValidationError(
+                _(
+                    "The description of a success criterion is %(length)s characters long; keep it to %(max)s "
+                    "characters.",
+                    length=len(description),
+                    max=MAX_DESCRIPTION_LENGTH,
+                )
+            )
+        sequence = vals.get("sequence")
+        if isinstance(sequence, int) and not -MAX_SEQUENCE <= sequence <= MAX_SEQUENCE:
+            raise ValidationError(
+                _(
+                    "The sequence of a success criterion must be between %(min)s and %(max)s, not %(value)s.",
+                    min=-MAX_SEQUENCE,
+                    max=MAX_SEQUENCE,
+                    value=sequence,
+                )
+            )
+
+    def _get_rule_facts(self):
+        """Hook: {rule: the fact that meets a criterion of that rule}, as a phrase that ends
+        "... is met automatically once <phrase>", named when a user tries to tick it by hand.
+        A capability that adds a rule (``selection_add`` on ``rule``) adds its phrase."""
+        return {
+            "proposal_accepted": _("a quotation of the opportunity is confirmed or signed online"),
+            "prepayment": _("an invoice of its orders is partly or fully paid"),
+            "full_payment": _("the invoices of its orders are paid in full"),
+        }

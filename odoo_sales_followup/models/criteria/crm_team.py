@@ -26,8 +26,8 @@ class CrmTeam(models.Model):
     criteria_override = fields.Boolean(
         string="Managers may override criteria",
         default=True,
-        help="Sales administrators may move an opportunity despite missing criteria, giving a reason "
-        "that is logged on the opportunity.",
+        help="Sales administrators may move an opportunity despite missing criteria, or confirm by hand an "
+        "automatic criterion its documents do not show, giving a reason that is logged on the opportunity.",
     )
 
     @api.constrains("success_criterion_ids", "won_criterion_ids", "company_id")

@@ -14,7 +14,15 @@ class SaleOrder(models.Model):
         previous_leads = self.opportunity_id if "opportunity_id" in vals else self.env["crm.lead"]
         result = super().write(vals)
         if {"state", "signed_on", "opportunity_id"} & vals.keys():
-            self.env["crm.lead"]._queue_criteria_updates(lead_ids=previous_leads.ids, order_ids=self.ids)
+            self.env["crm.lead"]._queue_criteria_updates(document_lead_ids=previous_leads.ids, order_ids=self.ids)
+        return result
+
+    def unlink(self):
+        # A deleted quotation may have met "Proposal accepted" (signed online): its deal no longer shows it.
+        leads = self.opportunity_id
+        result = super().unlink()
+        if leads:
+            self.env["crm.lead"]._queue_criteria_updates(document_lead_ids=leads.ids)
         return result
 
     def _compute_amounts(self):
