@@ -2,7 +2,7 @@ import logging
 import threading
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import ormcache, split_every
 
 from ...tools import LEVEL_SELECTION
@@ -223,7 +223,7 @@ class FollowupChain(models.Model):
         chains = self.sudo().browse(self._get_trigger_chain_ids(trigger, records._name))
         if not chains:
             return Run
-        return chains._start(records)
+        return chains._start(records).with_env(self.env)
 
     @api.model
     @ormcache("trigger", "res_model")
@@ -233,12 +233,14 @@ class FollowupChain(models.Model):
         return tuple(self.sudo().search([("trigger", "=", trigger), ("res_model", "=", res_model)]).ids)
 
     def _start(self, records):
-        """Start these chains on ``records`` (same model), skipping those that already run."""
+        """Start these chains on ``records`` (same model), skipping those that already run;
+        return the runs started, in the environment of the caller."""
+        # sudo: runs are the engine's records, whoever starts them
         Run = self.env["followup.chain.run"].sudo()
         chains = self.filtered("step_ids")
         records = records.sudo().exists()
         if not chains or not records:
-            return Run
+            return Run.with_env(self.env)
         busy = Run._get_open_pairs(chains, records, any_state=any(c.trigger == "invoice_overdue" for c in chains))
         pairs = [
             (chain, record)
@@ -247,8 +249,46 @@ class FollowupChain(models.Model):
             if (chain.id, record.id) not in busy and chain._matches(record)
         ]
         if not pairs:
-            return Run
-        return Run._create_runs(pairs)
+            return Run.with_env(self.env)
+        return Run._create_runs(pairs).with_env(self.env)
+
+    def _action_start(self, records):
+        """Start this chain by hand on ``records`` (the "Start a chain" window): refused with a
+        message unless the chain is active, has steps and runs on records of that model, and
+        the user may edit the records. Returns the runs started."""
+        self.ensure_one()
+        models = dict(self._fields["res_model"]._description_selection(self.env))
+        if not self.active:
+            raise UserError(_("The chain “%s” is archived: it starts no new run.", self.name))
+        if records._name != self.res_model:
+            raise UserError(
+                _(
+                    "The chain “%(chain)s” runs on %(chain_model)s records, not on %(model)s records.",
+                    chain=self.name,
+                    chain_model=models.get(self.res_model, self.res_model),
+                    model=models.get(records._name, records._description),
+                )
+            )
+        if not self.step_ids:
+            raise UserError(_("The chain “%s” has no steps yet: add its steps first.", self.name))
+        if forbidden := records - records._filtered_access("write"):
+            raise AccessError(
+                _(
+                    "You may not edit the %(model)s records %(ids)s: a chain starts only on records you may edit.",
+                    model=models.get(records._name, records._description),
+                    ids=", ".join(str(record_id) for record_id in forbidden.ids[:10]),
+                )
+            )
+        runs = self._start(records)
+        if not runs:
+            raise UserError(
+                _(
+                    "The chain “%s” did not start: it already runs on these records or their sales team, "
+                    "tags, stage, amount or customer level do not meet its conditions.",
+                    self.name,
+                )
+            )
+        return runs
 
     def _get_steps(self):
         """The steps in their order (without the query of ``sorted()``)."""
