@@ -370,7 +370,7 @@ class TestChainLifecycle(ChainCommon):
 @tagged("post_install", "-at_install", "sales_followup_chains")
 class TestChainValidation(ChainCommon):
     def test_negative_delay(self):
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertRaisesRegex(ValidationError, "is -1: it must be from 0 to 3650"):
             self._chain("manual", [{"name": "Call", "delay": -1}])
 
     def test_step_without_activity_type(self):

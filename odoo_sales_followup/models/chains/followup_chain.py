@@ -32,6 +32,7 @@ class FollowupChain(models.Model):
     _name = "followup.chain"
     _description = "Activity chain"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -54,10 +55,13 @@ class FollowupChain(models.Model):
     trigger_stage_id = fields.Many2one(
         "crm.stage",
         string="Trigger stage",
+        check_company=True,
         help="The chain starts when an opportunity enters this stage and stops when it leaves it.",
     )
     # ---- conditions ----
-    team_ids = fields.Many2many("crm.team", string="Sales teams", help="Only records of these teams (all if empty).")
+    team_ids = fields.Many2many(
+        "crm.team", string="Sales teams", check_company=True, help="Only records of these teams (all if empty)."
+    )
     tag_ids = fields.Many2many(
         "crm.tag", string="Tags", help="Only opportunities with one of these tags (all if empty)."
     )
@@ -65,6 +69,7 @@ class FollowupChain(models.Model):
         "crm.stage",
         "followup_chain_condition_stage_rel",
         string="In stages",
+        check_company=True,
         help="Only opportunities in one of these stages when the chain starts (all if empty).",
     )
     amount_min = fields.Monetary(
@@ -132,41 +137,48 @@ class FollowupChain(models.Model):
     def _check_exit(self):
         """Every step must lead to the end of the chain by some outcome: no loop without exit."""
         for chain in self:
-            steps = chain._get_steps()
-            if not steps:
-                continue
-            following = {step: steps[index + 1] if index + 1 < len(steps) else None for index, step in enumerate(steps)}
-            # successors of each step; None is the end of the chain
-            successors = {}
-            for step in steps:
-                targets = set()
-                for outcome in step.outcome_ids or [None]:
-                    action = outcome.action if outcome else "next"
-                    if action == "jump":
-                        targets.add(outcome.jump_step_id)
-                    elif action in ("next", "repeat", "stage"):
-                        targets.add(following[step])
-                    else:
-                        targets.add(None)
-                successors[step] = targets
-            reaching_end = {None}
-            changed = True
-            while changed:
-                changed = False
-                for step, targets in successors.items():
-                    if step not in reaching_end and targets & reaching_end:
-                        reaching_end.add(step)
-                        changed = True
-            trapped = [step for step in steps if step not in reaching_end]
-            if trapped:
+            if trapped := chain._get_trapped_step():
                 raise ValidationError(
                     _(
                         "The chain “%(chain)s” never ends from the step “%(step)s”: its outcomes jump back "
                         "in a loop. Give one of them the action “Next step” or “End the chain”.",
                         chain=chain.name,
-                        step=trapped[0].name,
+                        step=trapped.name,
                     )
                 )
+
+    def _get_trapped_step(self, removed=None):
+        """The first step of this chain from which no outcome leads to the end of the chain, or
+        an empty recordset. ``removed``: steps and outcomes about to be deleted, left out."""
+        self.ensure_one()
+        removed_ids = {(record._name, record.id) for record in removed or ()}
+        steps = [step for step in self._get_steps() if (step._name, step.id) not in removed_ids]
+        following = {step: steps[index + 1] if index + 1 < len(steps) else None for index, step in enumerate(steps)}
+        # successors of each step; None is the end of the chain
+        successors = {}
+        for step in steps:
+            outcomes = [outcome for outcome in step.outcome_ids if (outcome._name, outcome.id) not in removed_ids]
+            targets = set()
+            for outcome in outcomes or [None]:
+                action = outcome.action if outcome else "next"
+                if action == "jump":
+                    # a step removed or of another chain never reaches this chain's end
+                    targets.add(outcome.jump_step_id)
+                elif action in ("next", "repeat", "stage"):
+                    targets.add(following[step])
+                else:
+                    targets.add(None)
+            successors[step] = targets
+        reaching_end = {None}
+        changed = True
+        while changed:
+            changed = False
+            for step, targets in successors.items():
+                if step not in reaching_end and targets & reaching_end:
+                    reaching_end.add(step)
+                    changed = True
+        trapped = [step for step in steps if step not in reaching_end]
+        return trapped[0] if trapped else self.env["followup.chain.step"]
 
     # ---- CRUD ----
 
@@ -176,8 +188,34 @@ class FollowupChain(models.Model):
         self.env.registry.clear_cache()  # _get_trigger_chain_ids
         return chains
 
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default)
+        # A jump of the copy must point to the copy's own step, not to the original's (which the
+        # outcome refuses): the copies are created ending there, and ``copy`` sets the jumps.
+        for vals in vals_list:
+            for step_command in vals.get("step_ids", ()):
+                for outcome_command in step_command[2].get("outcome_ids", ()):
+                    if outcome_command[2].get("jump_step_id"):
+                        outcome_command[2].update(action="end", jump_step_id=False)
+        return vals_list
+
+    def copy(self, default=None):
+        copies = super().copy(default)
+        for chain, copy in zip(self, copies, strict=True):
+            steps = dict(zip(chain._get_steps(), copy._get_steps(), strict=True))
+            for step, new_step in steps.items():
+                outcomes = zip(step.outcome_ids.sorted(), new_step.outcome_ids.sorted(), strict=True)
+                for outcome, new_outcome in outcomes:
+                    if outcome.action == "jump" and outcome.jump_step_id in steps:
+                        new_outcome.write({"action": "jump", "jump_step_id": steps[outcome.jump_step_id].id})
+        return copies
+
     def write(self, vals):
         result = super().write(vals)
+        if "company_id" in vals:
+            # the steps and outcomes follow the chain's company: their users and stages must too
+            self.step_ids._check_company()
+            self.step_ids.outcome_ids._check_company()
         if {"active", "trigger", "res_model"} & vals.keys():
             self.env.registry.clear_cache()  # _get_trigger_chain_ids
         return result
@@ -189,11 +227,13 @@ class FollowupChain(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_runs(self):
-        if self.run_ids:
+        # sudo: runs of every company count, not only those of the companies the user works in
+        runs = self.env["followup.chain.run"].sudo()._read_group([("chain_id", "in", self.ids)], ["chain_id"])
+        if runs:
             raise UserError(
                 _(
-                    "The chain “%s” has already run: archive it instead, so that its history and " "statistics stay.",
-                    self.filtered("run_ids")[0].name,
+                    "The chain “%s” has already run: archive it instead, so that its history and statistics stay.",
+                    self.browse(runs[0][0].id).name,
                 )
             )
 
