@@ -4,6 +4,7 @@ from . import test_chains_tools
 from . import test_chains
 from . import test_chains_integrity
 from . import test_chains_validation
+from . import test_chains_jobs
 from . import test_demo_data
 from . import test_levels_access
 from . import test_levels_settings

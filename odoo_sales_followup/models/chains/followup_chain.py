@@ -1,11 +1,12 @@
 import logging
-import threading
+from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import ormcache, split_every
 
 from ...tools import LEVEL_SELECTION
+from .. import jobs
 
 _logger = logging.getLogger(__name__)
 
@@ -355,7 +356,13 @@ class FollowupChain(models.Model):
 
     @api.model
     def _cron_start_overdue_chains(self):
-        """Start the "invoice overdue" chains on the posted customer invoices past their due date."""
+        """Start the "invoice overdue" chains on the posted customer invoices past their due date.
+
+        Company by company, in batches of the system parameter
+        ``odoo_sales_followup.chain_batch_size``, each in its own savepoint and committed: an
+        unexpected error in a company is logged and notified to its Sales administrators, and the
+        other companies' invoices are still processed. A chain starts once per invoice, so a
+        rerun goes on from where the last one stopped."""
         chains = self.search([("trigger", "=", "invoice_overdue"), ("step_ids", "!=", False)])
         if not chains:
             return
@@ -365,13 +372,39 @@ class FollowupChain(models.Model):
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("invoice_date_due", "<", fields.Date.context_today(self)),
-            ]
+            ],
+            order="company_id, id",
         )
-        size = int(self.env["ir.config_parameter"].sudo().get_param("odoo_sales_followup.chain_batch_size", 1000))
-        done = 0
-        for batch in split_every(size, invoices.ids, self.env["account.move"].browse):
-            chains._start(batch)
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(invoices) - done)
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()
+        size = jobs.get_batch_size(self.env, "odoo_sales_followup.chain_batch_size", 1000)
+        ids_by_company = defaultdict(list)
+        for invoice in invoices:
+            ids_by_company[invoice.company_id].append(invoice.id)
+        done, total = 0, len(invoices)
+        for company, invoice_ids in ids_by_company.items():
+            started = 0
+            try:
+                for batch in split_every(size, invoice_ids, self.env["account.move"].browse):
+                    with self.env.cr.savepoint():
+                        chains.with_company(company)._start(batch)
+                    started += len(batch)
+                    self.env["ir.cron"]._notify_progress(done=done + started, remaining=total - done - started)
+                    if not jobs.is_testing():
+                        self.env.cr.commit()  # pylint: disable=invalid-commit  # keep each batch: reruns go on
+            except Exception as error:
+                # one company's failure must not stop the others: log it, tell who can fix it
+                _logger.exception("Sales follow-up: overdue-invoice chains failed in company %s", company.name)
+                jobs.notify_job_failure(
+                    self.env,
+                    company,
+                    _("Activity chains of overdue invoices not started"),
+                    _(
+                        "The scheduled action “Sales follow-up: start the chains of overdue invoices” stopped "
+                        "in %(company)s after %(started)s of its %(count)s overdue invoices: %(error)s. The other "
+                        "companies were processed; the next run goes on from there.",
+                        company=company.name,
+                        started=started,
+                        count=len(invoice_ids),
+                        error=error,
+                    ),
+                )
+            done += len(invoice_ids)
