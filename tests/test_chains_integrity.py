@@ -84,8 +84,9 @@ class TestChainRunIntegrity(ChainCommon):
         with self._refused(AccessError, "doesn't have 'read' access to:\n- Running activity chain"):
             self.anna_run.with_user(self.salesman).read(["state"])
         self.assertFalse(self.env["followup.chain.run.line"].with_user(self.salesman).search([]))
+        refusal = f"they run on documents you may not read \\(Lead/Opportunity, ids {self.lead.id}\\)"
         for action in ("action_pause", "action_stop", "action_open_done_wizard"):
-            with self._refused(AccessError, "they run on documents you may not read"):
+            with self._refused(AccessError, refusal):
                 getattr(self.anna_run.with_user(self.salesman), action)()
         self.assertRecordValues(self.anna_run, [{"state": "running", "step_id": self.chain.step_ids[0].id}])
         self.assertEqual(self.Run.with_user(self.colleague).search([("chain_id", "=", self.chain.id)]), self.anna_run)

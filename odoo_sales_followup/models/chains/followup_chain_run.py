@@ -161,11 +161,13 @@ class FollowupChainRun(models.Model):
             return result[0] | denied, result[1]
 
         def make_error():
+            # sudo: the kind and ids of the documents, which the user may not read
+            models = sorted(set(denied.sudo().mapped("res_model")))
             return AccessError(
                 _(
                     "You may not see these running chains: they run on documents you may not read "
                     "(%(model)s, ids %(ids)s).",
-                    model=", ".join(sorted(set(denied.sudo().mapped("res_model")))),
+                    model=", ".join(self.env["ir.model"]._get(model).name for model in models),
                     ids=", ".join(str(res_id) for res_id in denied.sudo().mapped("res_id")[:6]),
                 )
             )

@@ -33,7 +33,7 @@ class FollowupChainRunLine(models.Model):
             return result
         if result:
             return result[0] | denied, result[1]
-        return denied, lambda: AccessError(_("You may not see the history of chains you may not see."))
+        return denied, lambda: AccessError(_("You may not see the history of a chain whose document you may not read."))
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
