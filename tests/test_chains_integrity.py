@@ -265,6 +265,8 @@ class TestChainStartWizard(ChainCommon):
             (self.chain, "crm.lead", [999999999], UserError, "The Opportunity records 999999999 do not exist"),
             (self.chain, "crm.lead", "abc", UserError, "“abc” is not a list of record ids"),
             (self.chain, "crm.lead", [0], UserError, "“\\[0\\]” is not a list of record ids"),
+            (self.chain, "crm.lead", [], UserError, "“False” is not a list of record ids"),
+            (self.chain, False, self.lead.ids, UserError, "Chains do not run on “False”"),
             (self.chain, "crm.lead", theirs.ids, AccessError, f"You may not edit the Opportunity records {theirs.id}"),
             (empty, "crm.lead", self.lead.ids, UserError, "The chain “Empty cadence” has no steps yet"),
         ]

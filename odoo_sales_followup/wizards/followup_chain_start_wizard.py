@@ -6,8 +6,9 @@ class FollowupChainStartWizard(models.TransientModel):
     _name = "followup.chain.start.wizard"
     _description = "Start an activity chain"
 
-    res_model = fields.Char(required=True)
-    res_ids = fields.Json(required=True)
+    # Not required in the database: a window opened without records says so (_get_records).
+    res_model = fields.Char()
+    res_ids = fields.Json()
     chain_id = fields.Many2one(
         "followup.chain",
         string="Chain",
