@@ -3,6 +3,9 @@ from . import test_chains_tour
 from . import test_chains_tools
 from . import test_chains_business_days
 from . import test_chains
+from . import test_chains_integrity
+from . import test_chains_validation
+from . import test_chains_jobs
 from . import test_demo_data
 from . import test_levels_access
 from . import test_levels_settings

@@ -1,6 +1,10 @@
+import json
 from datetime import date, datetime
 
 from odoo import Command
+
+from odoo.addons.bus.models.bus import channel_with_db, json_dump
+from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .common import RelationshipLevelCommon
 
@@ -15,6 +19,7 @@ class ChainCommon(RelationshipLevelCommon):
     calendar: Monday to Friday, Monday 23 November 2026 a public holiday
     team "Direct sales": leader Mark Manager, member Anna Salesman
     stages: New -> Proposal -> Won (is_won)
+    colleague: Colin Colleague, a salesperson of his own documents only
     the shipped chains are archived; each test builds or reactivates its own
     """
 
@@ -49,6 +54,9 @@ class ChainCommon(RelationshipLevelCommon):
         cls.todo = cls.env.ref("mail.mail_activity_data_todo")
         cls.Chain = cls.env["followup.chain"]
         cls.Run = cls.env["followup.chain.run"]
+        cls.colleague = mail_new_test_user(
+            cls.env, login="osf_colleague", name="Colin Colleague", groups="sales_team.group_sale_salesman"
+        )
 
     def _chain(self, trigger="manual", steps=None, **values):
         """A chain with ``steps``: dicts of step values, each optionally with ``outcomes``."""
@@ -66,15 +74,58 @@ class ChainCommon(RelationshipLevelCommon):
             {"name": values.pop("name", f"Chain {trigger}"), "trigger": trigger, "step_ids": step_commands, **values}
         )
 
+    @classmethod
+    def _branch(cls, name="Branch B", accounting=False):
+        """A second company with its Sales administrator, who works in that company only
+        (``branch_admin``); with ``accounting``, its chart of accounts, to invoice there."""
+        company = cls.env["res.company"].create({"name": name})
+        if accounting:
+            cls.env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+        admin = mail_new_test_user(
+            cls.env,
+            login=f"osf_admin_{company.id}",
+            name=f"{name} Administrator",
+            groups="sales_team.group_sale_manager,base.group_system",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        return company, admin
+
+    def _overdue_invoice(self, partner, company=None, due=date(2026, 10, 31)):
+        """A posted customer invoice of ``company`` (else the test's), due on ``due``."""
+        Move = self.env["account.move"].with_company(company) if company else self.env["account.move"]
+        invoice = Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": date(2026, 10, 1),
+                "invoice_date_due": due,
+                "invoice_line_ids": [Command.create({"product_id": self.product.id, "price_unit": 500.0})],
+            }
+        )
+        invoice.action_post()
+        invoice.invoice_date_due = due
+        return invoice
+
     def _runs(self, record):
         return self.Run.search([("res_model", "=", record._name), ("res_id", "=", record.id)], order="id")
 
-    def _done(self, run, outcome=None, feedback=False):
+    def _done_wizard(self, run, outcome=None, feedback=False, user=None):
+        """The window of the chain's Done button on ``run``, opened by ``user`` (else the test's user)."""
+        Wizard = self.env["followup.chain.done.wizard"]
+        Wizard = Wizard.with_user(user) if user else Wizard
+        return Wizard.create({"run_id": run.id, "outcome_id": outcome.id if outcome else False, "feedback": feedback})
+
+    def _done(self, run, outcome=None, feedback=False, user=None):
         """Mark the run's current activity done, as the chain's Done button does."""
         activity = run.activity_id
         self.assertTrue(activity, "the run has an open activity")
-        wizard = self.env["followup.chain.done.wizard"].create(
-            {"run_id": run.id, "outcome_id": outcome.id if outcome else False, "feedback": feedback}
-        )
-        wizard.action_done()
+        self._done_wizard(run, outcome, feedback, user).action_done()
         return activity
+
+    def _notifications(self, user):
+        """The payloads of the pop-up notifications (``simple_notification``) sent to ``user`` so far."""
+        self.env.cr.flush()  # the bus messages of the transaction are written before its commit
+        channel = json_dump(channel_with_db(self.env.cr.dbname, user._bus_channel()))
+        messages = [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]
+        return [message["payload"] for message in messages if message["type"] == "simple_notification"]

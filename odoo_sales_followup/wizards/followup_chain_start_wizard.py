@@ -6,8 +6,9 @@ class FollowupChainStartWizard(models.TransientModel):
     _name = "followup.chain.start.wizard"
     _description = "Start an activity chain"
 
-    res_model = fields.Char(required=True)
-    res_ids = fields.Json(required=True)
+    # Not required in the database: a window opened without records says so (_get_records).
+    res_model = fields.Char()
+    res_ids = fields.Json()
     chain_id = fields.Many2one(
         "followup.chain",
         string="Chain",
@@ -28,15 +29,34 @@ class FollowupChainStartWizard(models.TransientModel):
 
     def action_start(self):
         self.ensure_one()
-        records = self.env[self.res_model].browse(self.res_ids).exists()
-        records.check_access("write")
-        runs = self.chain_id._start(records)
-        if not runs:
+        self.chain_id._action_start(self._get_records())
+        return {"type": "ir.actions.act_window_close"}
+
+    def _get_records(self):
+        """The records the window was opened for: refused with a message unless chains run on
+        their model and they all exist."""
+        Chain = self.env["followup.chain"]
+        models = dict(Chain._fields["res_model"]._description_selection(self.env))
+        if self.res_model not in models or self.res_model not in self.env:
             raise UserError(
                 _(
-                    "The chain “%s” did not start: it already runs on these records or their sales team, "
-                    "tags, stage, amount or customer level do not meet its conditions.",
-                    self.chain_id.name,
+                    "Chains do not run on “%(model)s”: they run on %(models)s.",
+                    model=self.res_model,
+                    models=", ".join(models.values()),
                 )
             )
-        return {"type": "ir.actions.act_window_close"}
+        ids = self.res_ids
+        if not ids or not isinstance(ids, list) or not all(type(res_id) is int and res_id > 0 for res_id in ids):
+            raise UserError(
+                _("Choose the records to start the chain on: “%(ids)s” is not a list of record ids.", ids=str(ids)[:80])
+            )
+        records = self.env[self.res_model].browse(ids)
+        if missing := records - records.exists():
+            raise UserError(
+                _(
+                    "The %(model)s records %(ids)s do not exist (any more).",
+                    model=models[self.res_model],
+                    ids=", ".join(str(record_id) for record_id in missing.ids[:10]),
+                )
+            )
+        return records

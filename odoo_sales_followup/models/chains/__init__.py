@@ -8,3 +8,4 @@ from . import crm_lead
 from . import account_move
 from . import sale_order
 from . import mail_activity
+from . import crm_stage

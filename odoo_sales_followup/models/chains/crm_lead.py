@@ -33,18 +33,16 @@ class CrmLead(models.Model):
         new_opportunities = (
             self.filtered(lambda lead: lead.type != "opportunity") if vals.get("type") == "opportunity" else None
         )
-        leads = self
         if "active" in vals and not vals["active"]:
-            # Odoo removes the activities of archived (lost) opportunities: their chains stop as lost.
-            leads = self.with_context(followup_stop_reason="lost")
-        result = super(CrmLead, leads).write(vals)
+            self._followup_detach_activities()
+        result = super().write(vals)
         if old_stages or new_opportunities or "active" in vals:
             self._followup_after_write(vals, old_stages, new_opportunities)
         return result
 
     def toggle_active(self):
-        # Odoo removes the activities of archived (lost) opportunities: their chains stop as lost.
-        return super(CrmLead, self.with_context(followup_stop_reason="lost")).toggle_active()
+        self._followup_detach_activities()
+        return super().toggle_active()
 
     def unlink(self):
         runs = (
@@ -52,7 +50,7 @@ class CrmLead(models.Model):
         )
         result = super().unlink()
         # Runs on the opportunity itself go with it; runs on its invoices keep going.
-        runs.exists().with_context(followup_keep_runs=True).unlink()
+        runs.exists().unlink()
         return result
 
     # ---- followup.chain.record ----
@@ -68,12 +66,21 @@ class CrmLead(models.Model):
 
     # ---- PRIVATE ----
 
+    def _followup_detach_activities(self):
+        # Odoo removes the activities of the opportunities it archives (lost), in write and in
+        # toggle_active: their chains let go of them first, and stop by the opportunities' new
+        # state once written (_followup_after_write), not as activities cancelled by hand.
+        self.env["followup.chain.run"]._detach_from_records(self.filtered("active"))
+
     def _followup_after_write(self, vals, old_stages, new_opportunities):
         Chain = self.env["followup.chain"]
         Run = self.env["followup.chain.run"]
         moved = self.filtered(lambda lead: lead.id in old_stages and lead.stage_id != old_stages[lead.id])
         if "active" in vals:
             Run._stop_on_records(self)
+            if not vals["active"]:
+                # a chain that goes on when its opportunity is lost (a "lost" one) lost its activity
+                Run._stop_on_records(self, orphans=True)
         elif moved:
             Run._stop_on_records(moved)
         opportunities = self.filtered(lambda lead: lead.type == "opportunity")

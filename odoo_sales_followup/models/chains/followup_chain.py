@@ -1,11 +1,12 @@
 import logging
-import threading
+from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import ormcache, split_every
 
 from ...tools import LEVEL_SELECTION
+from .. import jobs
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class FollowupChain(models.Model):
     _name = "followup.chain"
     _description = "Activity chain"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -54,10 +56,13 @@ class FollowupChain(models.Model):
     trigger_stage_id = fields.Many2one(
         "crm.stage",
         string="Trigger stage",
+        check_company=True,
         help="The chain starts when an opportunity enters this stage and stops when it leaves it.",
     )
     # ---- conditions ----
-    team_ids = fields.Many2many("crm.team", string="Sales teams", help="Only records of these teams (all if empty).")
+    team_ids = fields.Many2many(
+        "crm.team", string="Sales teams", check_company=True, help="Only records of these teams (all if empty)."
+    )
     tag_ids = fields.Many2many(
         "crm.tag", string="Tags", help="Only opportunities with one of these tags (all if empty)."
     )
@@ -65,6 +70,7 @@ class FollowupChain(models.Model):
         "crm.stage",
         "followup_chain_condition_stage_rel",
         string="In stages",
+        check_company=True,
         help="Only opportunities in one of these stages when the chain starts (all if empty).",
     )
     amount_min = fields.Monetary(
@@ -132,41 +138,48 @@ class FollowupChain(models.Model):
     def _check_exit(self):
         """Every step must lead to the end of the chain by some outcome: no loop without exit."""
         for chain in self:
-            steps = chain._get_steps()
-            if not steps:
-                continue
-            following = {step: steps[index + 1] if index + 1 < len(steps) else None for index, step in enumerate(steps)}
-            # successors of each step; None is the end of the chain
-            successors = {}
-            for step in steps:
-                targets = set()
-                for outcome in step.outcome_ids or [None]:
-                    action = outcome.action if outcome else "next"
-                    if action == "jump":
-                        targets.add(outcome.jump_step_id)
-                    elif action in ("next", "repeat", "stage"):
-                        targets.add(following[step])
-                    else:
-                        targets.add(None)
-                successors[step] = targets
-            reaching_end = {None}
-            changed = True
-            while changed:
-                changed = False
-                for step, targets in successors.items():
-                    if step not in reaching_end and targets & reaching_end:
-                        reaching_end.add(step)
-                        changed = True
-            trapped = [step for step in steps if step not in reaching_end]
-            if trapped:
+            if trapped := chain._get_trapped_step():
                 raise ValidationError(
                     _(
                         "The chain “%(chain)s” never ends from the step “%(step)s”: its outcomes jump back "
                         "in a loop. Give one of them the action “Next step” or “End the chain”.",
                         chain=chain.name,
-                        step=trapped[0].name,
+                        step=trapped.name,
                     )
                 )
+
+    def _get_trapped_step(self, removed=None):
+        """The first step of this chain from which no outcome leads to the end of the chain, or
+        an empty recordset. ``removed``: steps and outcomes about to be deleted, left out."""
+        self.ensure_one()
+        removed_ids = {(record._name, record.id) for record in removed or ()}
+        steps = [step for step in self._get_steps() if (step._name, step.id) not in removed_ids]
+        following = {step: steps[index + 1] if index + 1 < len(steps) else None for index, step in enumerate(steps)}
+        # successors of each step; None is the end of the chain
+        successors = {}
+        for step in steps:
+            outcomes = [outcome for outcome in step.outcome_ids if (outcome._name, outcome.id) not in removed_ids]
+            targets = set()
+            for outcome in outcomes or [None]:
+                action = outcome.action if outcome else "next"
+                if action == "jump":
+                    # a step removed or of another chain never reaches this chain's end
+                    targets.add(outcome.jump_step_id)
+                elif action in ("next", "repeat", "stage"):
+                    targets.add(following[step])
+                else:
+                    targets.add(None)
+            successors[step] = targets
+        reaching_end = {None}
+        changed = True
+        while changed:
+            changed = False
+            for step, targets in successors.items():
+                if step not in reaching_end and targets & reaching_end:
+                    reaching_end.add(step)
+                    changed = True
+        trapped = [step for step in steps if step not in reaching_end]
+        return trapped[0] if trapped else self.env["followup.chain.step"]
 
     # ---- CRUD ----
 
@@ -176,8 +189,34 @@ class FollowupChain(models.Model):
         self.env.registry.clear_cache()  # _get_trigger_chain_ids
         return chains
 
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default)
+        # A jump of the copy must point to the copy's own step, not to the original's (which the
+        # outcome refuses): the copies are created ending there, and ``copy`` sets the jumps.
+        for vals in vals_list:
+            for step_command in vals.get("step_ids", ()):
+                for outcome_command in step_command[2].get("outcome_ids", ()):
+                    if outcome_command[2].get("jump_step_id"):
+                        outcome_command[2].update(action="end", jump_step_id=False)
+        return vals_list
+
+    def copy(self, default=None):
+        copies = super().copy(default)
+        for chain, copy in zip(self, copies, strict=True):
+            steps = dict(zip(chain._get_steps(), copy._get_steps(), strict=True))
+            for step, new_step in steps.items():
+                outcomes = zip(step.outcome_ids.sorted(), new_step.outcome_ids.sorted(), strict=True)
+                for outcome, new_outcome in outcomes:
+                    if outcome.action == "jump" and outcome.jump_step_id in steps:
+                        new_outcome.write({"action": "jump", "jump_step_id": steps[outcome.jump_step_id].id})
+        return copies
+
     def write(self, vals):
         result = super().write(vals)
+        if "company_id" in vals:
+            # the steps and outcomes follow the chain's company: their users and stages must too
+            self.step_ids._check_company()
+            self.step_ids.outcome_ids._check_company()
         if {"active", "trigger", "res_model"} & vals.keys():
             self.env.registry.clear_cache()  # _get_trigger_chain_ids
         return result
@@ -189,11 +228,13 @@ class FollowupChain(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_runs(self):
-        if self.run_ids:
+        # sudo: runs of every company count, not only those of the companies the user works in
+        runs = self.env["followup.chain.run"].sudo()._read_group([("chain_id", "in", self.ids)], ["chain_id"])
+        if runs:
             raise UserError(
                 _(
-                    "The chain “%s” has already run: archive it instead, so that its history and " "statistics stay.",
-                    self.filtered("run_ids")[0].name,
+                    "The chain “%s” has already run: archive it instead, so that its history and statistics stay.",
+                    self.browse(runs[0][0].id).name,
                 )
             )
 
@@ -223,7 +264,7 @@ class FollowupChain(models.Model):
         chains = self.sudo().browse(self._get_trigger_chain_ids(trigger, records._name))
         if not chains:
             return Run
-        return chains._start(records)
+        return chains._start(records).with_env(self.env)
 
     @api.model
     @ormcache("trigger", "res_model")
@@ -233,12 +274,14 @@ class FollowupChain(models.Model):
         return tuple(self.sudo().search([("trigger", "=", trigger), ("res_model", "=", res_model)]).ids)
 
     def _start(self, records):
-        """Start these chains on ``records`` (same model), skipping those that already run."""
+        """Start these chains on ``records`` (same model), skipping those that already run;
+        return the runs started, in the environment of the caller."""
+        # sudo: runs are the engine's records, whoever starts them
         Run = self.env["followup.chain.run"].sudo()
         chains = self.filtered("step_ids")
         records = records.sudo().exists()
         if not chains or not records:
-            return Run
+            return Run.with_env(self.env)
         busy = Run._get_open_pairs(chains, records, any_state=any(c.trigger == "invoice_overdue" for c in chains))
         pairs = [
             (chain, record)
@@ -247,8 +290,46 @@ class FollowupChain(models.Model):
             if (chain.id, record.id) not in busy and chain._matches(record)
         ]
         if not pairs:
-            return Run
-        return Run._create_runs(pairs)
+            return Run.with_env(self.env)
+        return Run._create_runs(pairs).with_env(self.env)
+
+    def _action_start(self, records):
+        """Start this chain by hand on ``records`` (the "Start a chain" window): refused with a
+        message unless the chain is active, has steps and runs on records of that model, and
+        the user may edit the records. Returns the runs started."""
+        self.ensure_one()
+        models = dict(self._fields["res_model"]._description_selection(self.env))
+        if not self.active:
+            raise UserError(_("The chain “%s” is archived: it starts no new run.", self.name))
+        if records._name != self.res_model:
+            raise UserError(
+                _(
+                    "The chain “%(chain)s” runs on %(chain_model)s records, not on %(model)s records.",
+                    chain=self.name,
+                    chain_model=models.get(self.res_model, self.res_model),
+                    model=models.get(records._name, records._description),
+                )
+            )
+        if not self.step_ids:
+            raise UserError(_("The chain “%s” has no steps yet: add its steps first.", self.name))
+        if forbidden := records - records._filtered_access("write"):
+            raise AccessError(
+                _(
+                    "You may not edit the %(model)s records %(ids)s: a chain starts only on records you may edit.",
+                    model=models.get(records._name, records._description),
+                    ids=", ".join(str(record_id) for record_id in forbidden.ids[:10]),
+                )
+            )
+        runs = self._start(records)
+        if not runs:
+            raise UserError(
+                _(
+                    "The chain “%s” did not start: it already runs on these records or their sales team, "
+                    "tags, stage, amount or customer level do not meet its conditions.",
+                    self.name,
+                )
+            )
+        return runs
 
     def _get_steps(self):
         """The steps in their order (without the query of ``sorted()``)."""
@@ -275,7 +356,13 @@ class FollowupChain(models.Model):
 
     @api.model
     def _cron_start_overdue_chains(self):
-        """Start the "invoice overdue" chains on the posted customer invoices past their due date."""
+        """Start the "invoice overdue" chains on the posted customer invoices past their due date.
+
+        Company by company, in batches of the system parameter
+        ``odoo_sales_followup.chain_batch_size``, each in its own savepoint and committed: an
+        unexpected error in a company is logged and notified to its Sales administrators, and the
+        other companies' invoices are still processed. A chain starts once per invoice, so a
+        rerun goes on from where the last one stopped."""
         chains = self.search([("trigger", "=", "invoice_overdue"), ("step_ids", "!=", False)])
         if not chains:
             return
@@ -285,13 +372,39 @@ class FollowupChain(models.Model):
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("invoice_date_due", "<", fields.Date.context_today(self)),
-            ]
+            ],
+            order="company_id, id",
         )
-        size = int(self.env["ir.config_parameter"].sudo().get_param("odoo_sales_followup.chain_batch_size", 1000))
-        done = 0
-        for batch in split_every(size, invoices.ids, self.env["account.move"].browse):
-            chains._start(batch)
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(invoices) - done)
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()
+        size = jobs.get_batch_size(self.env, "odoo_sales_followup.chain_batch_size", 1000)
+        ids_by_company = defaultdict(list)
+        for invoice in invoices:
+            ids_by_company[invoice.company_id].append(invoice.id)
+        done, total = 0, len(invoices)
+        for company, invoice_ids in ids_by_company.items():
+            started = 0
+            try:
+                for batch in split_every(size, invoice_ids, self.env["account.move"].browse):
+                    with self.env.cr.savepoint():
+                        chains.with_company(company)._start(batch)
+                    started += len(batch)
+                    self.env["ir.cron"]._notify_progress(done=done + started, remaining=total - done - started)
+                    if not jobs.is_testing():
+                        self.env.cr.commit()  # pylint: disable=invalid-commit  # keep each batch: reruns go on
+            except Exception as error:
+                # one company's failure must not stop the others: log it, tell who can fix it
+                _logger.exception("Sales follow-up: overdue-invoice chains failed in company %s", company.name)
+                jobs.notify_job_failure(
+                    self.env,
+                    company,
+                    _("Activity chains of overdue invoices not started"),
+                    _(
+                        "The scheduled action “Sales follow-up: start the chains of overdue invoices” stopped "
+                        "in %(company)s after %(started)s of its %(count)s overdue invoices: %(error)s. The other "
+                        "companies were processed; the next run goes on from there.",
+                        company=company.name,
+                        started=started,
+                        count=len(invoice_ids),
+                        error=error,
+                    ),
+                )
+            done += len(invoice_ids)

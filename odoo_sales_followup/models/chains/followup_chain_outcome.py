@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from .followup_chain_step import DELAY_UNITS
+from .followup_chain_step import DELAY_UNITS, MAX_DELAY, MAX_REPEAT
 
 OUTCOME_ACTIONS = [
     ("next", "Next step"),
@@ -17,9 +17,11 @@ class FollowupChainOutcome(models.Model):
     _name = "followup.chain.outcome"
     _description = "Activity chain step outcome"
     _order = "step_id, sequence, id"
+    _check_company_auto = True
 
     step_id = fields.Many2one("followup.chain.step", string="Step", required=True, ondelete="cascade", index=True)
     chain_id = fields.Many2one(related="step_id.chain_id", store=True, string="Chain")
+    company_id = fields.Many2one(related="step_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Outcome", required=True, translate=True)
     action = fields.Selection(
@@ -35,17 +37,35 @@ class FollowupChainOutcome(models.Model):
     jump_step_id = fields.Many2one(
         "followup.chain.step", string="Jump to", ondelete="restrict", domain="[('chain_id', '=', chain_id)]"
     )
-    stage_id = fields.Many2one("crm.stage", string="Move to stage", ondelete="restrict")
+    stage_id = fields.Many2one("crm.stage", string="Move to stage", ondelete="restrict", check_company=True)
     lost_reason_id = fields.Many2one("crm.lost.reason", string="Lost reason", ondelete="restrict")
+
+    # ---- CONSTRAINTS ----
 
     @api.constrains("action", "delay", "max_repeat", "jump_step_id", "stage_id", "step_id")
     def _check_action(self):
         for outcome in self:
-            if outcome.action == "repeat" and (outcome.delay < 0 or outcome.max_repeat < 1):
+            names = {"outcome": outcome.name, "step": outcome.step_id.name, "chain": outcome.chain_id.name}
+            if not 0 <= outcome.delay <= MAX_DELAY:
                 raise ValidationError(
                     _(
-                        "The outcome “%s” repeats the step: its delay cannot be negative and it repeats at least once.",
-                        outcome.name,
+                        "The outcome “%(outcome)s” of the step “%(step)s” (chain “%(chain)s”) repeats after "
+                        "%(delay)s: the delay must be from 0 to %(max)s.",
+                        delay=outcome.delay,
+                        max=MAX_DELAY,
+                        **names,
+                    )
+                )
+            low = 1 if outcome.action == "repeat" else 0
+            if not low <= outcome.max_repeat <= MAX_REPEAT:
+                raise ValidationError(
+                    _(
+                        "The outcome “%(outcome)s” of the step “%(step)s” (chain “%(chain)s”) repeats the step "
+                        "up to %(count)s times: it must be from %(min)s to %(max)s.",
+                        count=outcome.max_repeat,
+                        min=low,
+                        max=MAX_REPEAT,
+                        **names,
                     )
                 )
             if outcome.action == "jump":
@@ -64,3 +84,27 @@ class FollowupChainOutcome(models.Model):
             if outcome.action == "stage" and not outcome.stage_id:
                 raise ValidationError(_("The outcome “%s” moves the opportunity: choose the stage.", outcome.name))
         self.step_id.chain_id._check_exit()
+
+    # ---- CRUD ----
+
+    def write(self, vals):
+        # an outcome moved to another step leaves its former step: that chain must still end
+        former = self.step_id.chain_id if "step_id" in vals else self.env["followup.chain"]
+        result = super().write(vals)
+        (former - self.step_id.chain_id)._check_exit()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_trapping(self):
+        for chain in self.step_id.chain_id:
+            if trapped := chain._get_trapped_step(removed=self):
+                raise UserError(
+                    _(
+                        "The outcome “%(outcome)s” cannot be deleted: without it the chain “%(chain)s” never "
+                        "ends from the step “%(step)s”. Give another outcome of that step the action “Next "
+                        "step” or “End the chain” first.",
+                        outcome=(self & chain.step_ids.outcome_ids)[0].name,
+                        chain=chain.name,
+                        step=trapped.name,
+                    )
+                )

@@ -3,8 +3,9 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL, format_date
 
 from ...tools import DEFAULT_WORKDAYS, add_delay
 from .followup_chain import OPEN_STATES
@@ -20,7 +21,34 @@ STOP_REASONS = [
     ("cancelled", "Invoice cancelled or reset to draft"),
     ("activity_deleted", "Activity cancelled"),
     ("calendar", "No business day in the calendar"),
+    ("delay", "Due date out of range"),
 ]
+
+#: Fields of a run that only the chain engine sets, in superuser mode: users start, pause,
+#: resume, stop and mark steps done through the run's actions, never by writing them.
+ENGINE_FIELDS = frozenset(
+    {
+        "chain_id",
+        "res_model",
+        "res_id",
+        "lead_id",
+        "move_id",
+        "partner_id",
+        "user_id",
+        "team_id",
+        "company_id",
+        "state",
+        "stop_reason",
+        "step_id",
+        "activity_id",
+        "activity_user_id",
+        "date_deadline",
+        "repeat_count",
+        "date_start",
+        "date_end",
+        "line_ids",
+    }
+)
 
 
 class BusinessCalendars(dict):
@@ -46,33 +74,42 @@ class FollowupChainRun(models.Model):
     _order = "date_start desc, id desc"
     _rec_names_search = ["chain_id", "lead_id", "move_id"]
 
+    # Every stored field is the engine's (ENGINE_FIELDS): read-only for users, written in
+    # superuser mode by the chain itself.
     name = fields.Char(compute="_compute_name")
-    chain_id = fields.Many2one("followup.chain", string="Chain", required=True, ondelete="restrict", index=True)
-    res_model = fields.Char(string="Document model", required=True, index=True)
-    res_id = fields.Many2oneReference(string="Document", model_field="res_model", required=True, index=True)
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", ondelete="set null", index=True)
-    move_id = fields.Many2one("account.move", string="Invoice", ondelete="cascade", index=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
-    team_id = fields.Many2one("crm.team", string="Sales team", index=True)
-    company_id = fields.Many2one("res.company", string="Company", index=True)
+    chain_id = fields.Many2one(
+        "followup.chain", string="Chain", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    res_model = fields.Char(string="Document model", required=True, readonly=True, index=True)
+    res_id = fields.Many2oneReference(
+        string="Document", model_field="res_model", required=True, readonly=True, index=True
+    )
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null", index=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", string="Sales team", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True, index=True)
     state = fields.Selection(
         [("running", "Running"), ("paused", "Paused"), ("done", "Completed"), ("stopped", "Stopped")],
         default="running",
         required=True,
+        readonly=True,
         index=True,
     )
     stop_reason = fields.Selection(STOP_REASONS, readonly=True)
-    step_id = fields.Many2one("followup.chain.step", string="Current step", ondelete="set null")
+    step_id = fields.Many2one("followup.chain.step", string="Current step", readonly=True, ondelete="set null")
     activity_id = fields.Many2one(
-        "mail.activity", string="Current activity", ondelete="set null", index="btree_not_null"
+        "mail.activity", string="Current activity", readonly=True, ondelete="set null", index="btree_not_null"
     )
     activity_user_id = fields.Many2one(related="activity_id.user_id", string="Assigned to")
     date_deadline = fields.Date(related="activity_id.date_deadline", store=True, string="Next due date", index=True)
     repeat_count = fields.Integer(string="Repetitions", readonly=True, help="Repetitions of the current step so far.")
-    date_start = fields.Date(string="Started on", required=True, default=fields.Date.context_today, index=True)
+    date_start = fields.Date(
+        string="Started on", required=True, readonly=True, default=fields.Date.context_today, index=True
+    )
     date_end = fields.Date(string="Ended on", readonly=True)
-    line_ids = fields.One2many("followup.chain.run.line", "run_id", string="History")
+    line_ids = fields.One2many("followup.chain.run.line", "run_id", string="History", readonly=True)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue")
 
     def init(self):
@@ -88,8 +125,12 @@ class FollowupChainRun(models.Model):
 
     @api.depends("chain_id", "res_model", "res_id")
     def _compute_name(self):
+        # the documents of all the runs at once, per model: a list of runs costs a few queries
+        documents = self._get_records()
+        existing = {model: set(records._ids) for model, records in documents.items()}
         for run in self:
-            record = run._get_record()
+            found = run.res_id in existing.get(run.res_model, ())
+            record = documents[run.res_model].browse(run.res_id) if found else None
             run.name = f"{run.chain_id.name}: {record.display_name}" if record else run.chain_id.name
 
     @api.depends("date_deadline", "state")
@@ -104,27 +145,125 @@ class FollowupChainRun(models.Model):
         domain = [("state", "=", "running"), ("date_deadline", "<", fields.Date.context_today(self))]
         return domain if (operator == "=") == value else ["!", *domain]
 
-    # ---- actions ----
+    # ---- ACCESS ----
+
+    def _check_access(self, operation):
+        """A run follows its document: whatever the run's own rules allow, a user reaches only
+        the runs of the opportunities and invoices they may read (as ``mail.activity`` does)."""
+        result = super()._check_access(operation)
+        if self.env.su or not any(self._ids):
+            return result
+        allowed = self - result[0] if result else self
+        denied = allowed - allowed._filtered_by_document()
+        if not denied:
+            return result
+        if result:
+            return result[0] | denied, result[1]
+
+        def make_error():
+            # sudo: the kind and ids of the documents, which the user may not read
+            models = sorted(set(denied.sudo().mapped("res_model")))
+            return AccessError(
+                _(
+                    "You may not see these running chains: they run on documents you may not read "
+                    "(%(model)s, ids %(ids)s).",
+                    model=", ".join(self.env["ir.model"]._get(model).name for model in models),
+                    ids=", ".join(str(res_id) for res_id in denied.sudo().mapped("res_id")[:6]),
+                )
+            )
+
+        return denied, make_error
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if self.env.su:
+            return super()._search(domain, offset, limit, order)
+        # Lists, counts and reports of runs show only those whose document the user may read.
+        return super()._search(expression.AND([domain, self._get_document_domain()]), offset, limit, order)
+
+    @api.model
+    def _get_document_domain(self):
+        """Domain of the runs whose document (opportunity, invoice) the current user may read."""
+        domains = []
+        for model in self.env["followup.chain"]._fields["res_model"].get_values(self.env):
+            Documents = self.env[model].with_context(active_test=False)  # lost opportunities too
+            if Documents.has_access("read"):
+                domains.append(["&", ("res_model", "=", model), ("res_id", "in", Documents._search([]))])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
+
+    def _filtered_by_document(self, operation="read"):
+        """These runs, less those whose document the current user may not ``operation``."""
+        allowed = set()
+        # sudo: which document a run belongs to is what its access is decided by
+        for model, documents in self.sudo()._get_documents().items():
+            documents = documents.with_env(self.env).exists()
+            allowed.update((model, res_id) for res_id in documents._filtered_access(operation)._ids)
+        return self.filtered(lambda run: (run.sudo().res_model, run.sudo().res_id) in allowed)
+
+    def _check_document_access(self):
+        """Raise an AccessError unless the current user may plan and remove activities on the
+        documents of these runs, as Odoo asks of anyone who does (``_mail_post_access``)."""
+        if self.env.su:
+            return
+        # sudo: reading which documents the runs belong to; the check is the user's
+        for documents in self.sudo()._get_documents().values():
+            documents = documents.with_env(self.env)
+            documents.check_access(getattr(documents, "_mail_post_access", "write"))
+
+    def _check_engine_fields(self, field_names):
+        """Refuse the fields only the chain engine sets to anyone but the engine itself (which
+        writes them in superuser mode): neither a form, an import nor an RPC call sets them."""
+        if self.env.su:
+            return
+        forbidden = sorted(ENGINE_FIELDS.intersection(field_names))
+        if forbidden:
+            raise AccessError(
+                _(
+                    "The field “%(field)s” of a running chain is set by the chain itself: start chains with "
+                    "“Start a chain” and move them with their Done, Pause, Resume and Stop buttons.",
+                    field=self._fields[forbidden[0]]._description_string(self.env),
+                )
+            )
+
+    # ---- CRUD ----
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # a run always has its state: a create without it is refused as well
+            self._check_engine_fields({*vals, "state"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_fields(vals)
+        return super().write(vals)
+
+    # ---- ACTIONS ----
 
     def action_pause(self):
-        running = self.filtered(lambda run: run.state == "running")
-        activities = running.activity_id
-        running.write({"state": "paused"})
-        activities.with_context(followup_keep_runs=True).unlink()
+        runs = self._check_action_access()
+        running = runs.filtered(lambda run: run.state == "running")
+        activities = running.activity_id.with_prefetch()  # its own prefetch: the runs let go of it below
+        # the run lets go of its activity before removing it: removing it then stops nothing
+        running.write({"state": "paused", "activity_id": False})
+        activities.unlink()
         return True
 
     def action_resume(self):
-        paused = self.filtered(lambda run: run.state == "paused")
+        runs = self._check_action_access()
+        paused = runs.filtered(lambda run: run.state == "paused")
         paused.write({"state": "running"})
         paused._schedule(fields.Date.context_today(self))
         return True
 
     def action_stop(self):
-        self.filtered(lambda run: run.state in OPEN_STATES)._stop("manual")
+        runs = self._check_action_access()
+        runs.filtered(lambda run: run.state in OPEN_STATES)._stop("manual")
         return True
 
     def action_open_done_wizard(self):
         self.ensure_one()
+        self.check_access("read")
         if not self.activity_id:
             raise UserError(_("The chain “%s” has no open activity to mark done.", self.name))
         return {
@@ -145,7 +284,15 @@ class FollowupChainRun(models.Model):
             "view_mode": "form",
         }
 
-    # ---- engine ----
+    def _check_action_access(self):
+        """Check that the current user may act on these runs (their rules, and the activities of
+        their documents); return them in superuser mode, for the engine to write its fields."""
+        self.check_access("write")
+        self._check_document_access()
+        # sudo: the run's fields are the engine's; the user's rights were checked just above
+        return self.sudo()
+
+    # ---- ENGINE ----
 
     def _get_record(self):
         self.ensure_one()
@@ -153,14 +300,20 @@ class FollowupChainRun(models.Model):
             return None
         return self.env[self.res_model].browse(self.res_id)
 
+    def _get_documents(self):
+        """{model: documents} of these runs, one browse per model (models not installed left out)."""
+        ids_by_model = defaultdict(list)
+        for run in self:
+            if run.res_model in self.env and run.res_id:
+                ids_by_model[run.res_model].append(run.res_id)
+        return {model: self.env[model].browse(ids) for model, ids in ids_by_model.items()}
+
     def _get_records(self):
         """{model: documents} of these runs, their display names read at once (mail.activity
         computes the name of each activity's document alone)."""
-        ids_by_model = defaultdict(list)
-        for run in self:
-            ids_by_model[run.res_model].append(run.res_id)
-        records = {model: self.env[model].browse(ids) for model, ids in ids_by_model.items()}
-        for documents in records.values():
+        records = self._get_documents()
+        for model, documents in records.items():
+            records[model] = documents = documents.exists()
             documents.mapped("display_name")
         return records
 
@@ -176,7 +329,8 @@ class FollowupChainRun(models.Model):
 
     @api.model
     def _create_runs(self, pairs):
-        """Create a run for each (chain, record) and plan the first step of each."""
+        """Create a run for each (chain, record) and plan the first step of each; return the
+        runs in the caller's environment."""
         today = fields.Date.context_today(self)
         vals_list = []
         for chain, record in pairs:
@@ -196,20 +350,24 @@ class FollowupChainRun(models.Model):
                     "step_id": chain._get_steps()[:1].id,
                 }
             )
+        # sudo: runs are the engine's records; whoever triggers a chain starts it
         runs = self.sudo().create(vals_list)
         runs._schedule(today)
-        return runs
+        return runs.with_env(self.env)
 
     def _schedule(self, today, delays=None):
         """Create the activity of the current step of each run, due by the step's delay
-        (or ``delays[run]``: (delay, unit) counted from ``today``), in one create."""
+        (or ``delays[run]``: (delay, unit) counted from ``today``), in one create; return the
+        activities in the runs' environment."""
         delays = delays or {}
+        # sudo: the engine writes the runs and plans their activities, whoever triggered them
+        runs = self.sudo()
         calendars = BusinessCalendars()
-        records = self._get_records()
+        records = runs._get_records()
         model_ids = {model: self.env["ir.model"]._get_id(model) for model in records}
         # lists, not recordsets: a union per run would cost O(n²) on large batches
-        vals_list, scheduled, broken = [], [], []
-        for run in self:
+        vals_list, scheduled, broken, out_of_range = [], [], [], []
+        for run in runs:
             step = run.step_id
             record = records[run.res_model].browse(run.res_id).with_prefetch(records[run.res_model]._prefetch_ids)
             delay, unit = delays.get(run, (step.delay, step.delay_unit))
@@ -225,6 +383,10 @@ class FollowupChainRun(models.Model):
             except ValueError:
                 _logger.warning("Chain run %s: no business day in the calendar of %s", run.id, run.company_id.name)
                 broken.append(run.id)
+                continue
+            except OverflowError:
+                _logger.warning("Chain run %s: the delay %s of step %r is out of range", run.id, delay, step.name)
+                out_of_range.append(run.id)
                 continue
             vals_list.append(
                 {
@@ -244,8 +406,9 @@ class FollowupChainRun(models.Model):
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         for run, activity in zip(scheduled, activities, strict=True):
             run.activity_id = activity
-        self.browse(broken)._stop("calendar")
-        return activities
+        runs.browse(broken)._stop("calendar")
+        runs.browse(out_of_range)._stop("delay")
+        return activities.with_env(self.env)
 
     def _get_step_user(self, step, record):
         """The assignee of ``step`` on ``record``: never an archived or missing user."""
@@ -274,15 +437,77 @@ class FollowupChainRun(models.Model):
             return step.user_id
         return record._get_followup_salesperson()
 
-    def _advance(self, done, outcome=None):
-        """The current activities of these runs were marked done: record them and plan
-        what comes next, by the outcome given or else the step's first outcome.
+    def _check_done_step(self, step, activity):
+        """Raise a UserError unless ``activity`` of ``step`` is still what this run waits for
+        (a window opened earlier may be behind the chain); the message says where it is now."""
+        self.ensure_one()
+        self.check_access("read")
+        run = self.sudo()  # sudo: the current step and activity of a run the user may read
+        if run.state != "running":
+            raise UserError(
+                _(
+                    "The chain “%(chain)s” is no longer running (status: %(state)s): there is no step to mark done.",
+                    chain=run.name,
+                    state=dict(run._fields["state"]._description_selection(self.env))[run.state],
+                )
+            )
+        if not run.activity_id:
+            raise UserError(_("The chain “%s” has no open activity to mark done.", run.name))
+        if run.step_id != step or run.activity_id != activity:
+            raise UserError(
+                _(
+                    "The chain “%(chain)s” has moved on since this window was opened: it is now at the step "
+                    "“%(step)s”, due on %(date)s. Close this window and mark that step done.",
+                    chain=run.name,
+                    step=run.step_id.name,
+                    date=format_date(self.env, run.activity_id.date_deadline),
+                )
+            )
 
-        ``done`` maps each run to the summary and due date of its activity done."""
+    def _action_done_step(self, activity, outcome=None, feedback=False):
+        """Mark ``activity``, the current activity of this run, done with ``outcome`` (one of
+        the current step's outcomes; without it, the step's first outcome applies) and plan
+        what comes next. This is how the chain's Done button passes the outcome chosen.
+
+        Runs in the environment of the user who does the step: the activity is marked done
+        with their rights, as Odoo's own Done does, and so are the outcome's effects."""
+        self.ensure_one()
+        run = self.sudo()  # sudo: the engine writes the run
+        self._check_done_step(run.step_id, activity)
+        if outcome and outcome.sudo().step_id != run.step_id:
+            raise UserError(
+                _(
+                    "The outcome “%(outcome)s” belongs to the step “%(other)s”, not to the step “%(step)s” "
+                    "of the chain “%(chain)s”.",
+                    outcome=outcome.sudo().name,
+                    other=outcome.sudo().step_id.name,
+                    step=run.step_id.name,
+                    chain=run.chain_id.name,
+                )
+            )
+        done = {run: (activity.summary, activity.date_deadline)}
+        # The run lets go of its activity first: marking it done below moves no chain by itself.
+        run.activity_id = False
+        activity.action_feedback(feedback=feedback)
+        self._advance(done, outcome=outcome.sudo() if outcome else None)
+
+    def _advance(self, done, outcome=None):
+        """The current activities of these runs were marked done: record them and plan what
+        comes next, by ``outcome`` (for the runs at its step) or else the step's first outcome.
+
+        ``done`` maps each run to the summary and due date of its activity done. Called in the
+        environment of the user who did the steps: the engine writes its own records in
+        superuser mode, while the outcomes' effects on the opportunities (a stage, lost) run
+        with that user's rights (``_apply_outcome_effects``). Set-based: the runs' writes are
+        grouped by value, whatever the number of runs."""
         today = fields.Date.context_today(self)
-        self.write({"activity_id": False})
-        lines, to_schedule, delays, ended, closures = [], [], {}, [], []
-        for run in self:
+        # sudo: runs, their history and their activities are the engine's records
+        runs = self.sudo()
+        runs.write({"activity_id": False})
+        stop_reasons = runs._get_stop_reasons()
+        lines, to_schedule, delays, effects, finished = [], [], {}, [], []
+        repeats, moves, ended = defaultdict(list), defaultdict(list), defaultdict(list)
+        for run in runs:
             step = run.step_id
             summary, deadline = done.get(run, (step.name, False))
             chosen = (
@@ -303,12 +528,12 @@ class FollowupChainRun(models.Model):
             )
             if run.state != "running":
                 continue
-            if run._get_stop_reason():
-                ended.append(run)
+            if run.id in stop_reasons:
+                ended[stop_reasons[run.id]].append(run.id)
                 continue
             action = chosen.action if chosen else "next"
             if action == "repeat" and run.repeat_count < chosen.max_repeat:
-                run.repeat_count += 1
+                repeats[run.repeat_count + 1].append(run.id)
                 delays[run] = (chosen.delay, chosen.delay_unit)
                 to_schedule.append(run.id)
                 continue
@@ -319,27 +544,93 @@ class FollowupChainRun(models.Model):
             else:
                 next_step = step._get_next_step()
             if action in ("stage", "lost") and run.lead_id:
-                closures.append((run.lead_id, chosen))
+                effects.append((run, chosen))
             if next_step:
-                run.write({"step_id": next_step.id, "repeat_count": 0})
+                moves[next_step.id].append(run.id)
                 to_schedule.append(run.id)
             else:
-                run.write({"state": "done", "date_end": today})
+                finished.append(run.id)
         self.env["followup.chain.run.line"].sudo().create(lines)
-        self.browse(to_schedule)._schedule(today, delays)
-        for run in ended:
-            run._stop(run._get_stop_reason())
-        for lead, chosen in closures:
-            # The activity is done whatever happens to the opportunity: a stage or a lost
-            # reason refused by another rule is logged, not raised at the salesperson.
-            try:
-                with self.env.cr.savepoint():
-                    if chosen.action == "stage":
-                        lead.write({"stage_id": chosen.stage_id.id})
-                    else:
-                        lead.action_set_lost(lost_reason_id=chosen.lost_reason_id.id)
-            except UserError as error:
-                _logger.warning("Chain outcome %r not applied to %s: %s", chosen.name, lead.display_name, error)
+        for count, ids in repeats.items():
+            runs.browse(ids).write({"repeat_count": count})
+        for step_id, ids in moves.items():
+            runs.browse(ids).write({"step_id": step_id, "repeat_count": 0})
+        if finished:
+            runs.browse(finished).write({"state": "done", "date_end": today})
+        runs.browse(to_schedule)._schedule(today, delays)
+        for reason, ids in ended.items():
+            runs.browse(ids)._stop(reason)
+        self._apply_outcome_effects(effects)
+
+    def _apply_outcome_effects(self, effects):
+        """Move the opportunities to a stage, or mark them lost, as the outcomes chosen say,
+        with the rights of the user who did the steps (the environment of ``self``, never
+        superuser mode unless the caller was in it).
+
+        ``effects``: (run, outcome) pairs; the opportunities of one outcome move at once.
+        When the user's rights (AccessError) or a gate (UserError, e.g. the criteria a stage
+        requires) refuse a move, the move is not made: the step stays done, the chain goes on,
+        and the user is told why, with a note on the opportunity."""
+        lead_ids = defaultdict(list)
+        for run, outcome in effects:
+            lead_ids[outcome].append(run.lead_id.id)
+        Lead = self.env["crm.lead"]
+        for outcome, ids in lead_ids.items():
+            leads = Lead.browse(ids)
+            error = self._try_outcome_effect(outcome, leads)
+            if error and len(leads) == 1:
+                self._notify_refused_effect(outcome, leads, error)
+            elif error:
+                # one of them was refused: find which, and apply the outcome to the others
+                for lead in leads:
+                    if lead_error := self._try_outcome_effect(outcome, lead):
+                        self._notify_refused_effect(outcome, lead, lead_error)
+
+    def _try_outcome_effect(self, outcome, leads):
+        """Apply ``outcome`` to ``leads`` in a savepoint; return the refusal (or None)."""
+        try:
+            with self.env.cr.savepoint():
+                if outcome.action == "stage":
+                    leads.write({"stage_id": outcome.stage_id.id})
+                else:
+                    leads.action_set_lost(lost_reason_id=outcome.lost_reason_id.id)
+        except UserError as error:  # AccessError and ValidationError too
+            return error
+        return None
+
+    def _notify_refused_effect(self, outcome, lead, error):
+        """Tell the user who did the step, and the opportunity's chatter, what the chain did not do."""
+        reason = error.args[0] if error.args else str(error)
+        # sudo: the names of the step the user just did, and a note of what the chain did not do
+        # on the opportunity, also when the user may not write there
+        outcome, lead_sudo = outcome.sudo(), lead.sudo()
+        values = {
+            "step": outcome.step_id.name,
+            "chain": outcome.chain_id.name,
+            "lead": lead_sudo.display_name,
+            "reason": reason,
+        }
+        if outcome.action == "stage":
+            message = _(
+                "The step “%(step)s” of the chain “%(chain)s” is done, but “%(lead)s” was not moved to the "
+                "stage “%(stage)s”: %(reason)s",
+                stage=outcome.stage_id.name,
+                **values,
+            )
+        else:
+            message = _(
+                "The step “%(step)s” of the chain “%(chain)s” is done, but “%(lead)s” was not marked lost: "
+                "%(reason)s",
+                **values,
+            )
+        _logger.info(
+            "Chain outcome %r not applied to lead %s by user %s: %s", outcome.name, lead.id, self.env.uid, reason
+        )
+        lead_sudo.message_post(body=message, message_type="comment", subtype_xmlid="mail.mt_note")
+        self.env.user._bus_send(
+            "simple_notification",
+            {"type": "warning", "title": _("Chain outcome not applied"), "message": message, "sticky": True},
+        )
 
     def _get_stop_reason(self):
         """Why this run has no purpose any more, or False."""
@@ -361,28 +652,63 @@ class FollowupChainRun(models.Model):
             return "stage"
         return False
 
+    def _get_stop_reasons(self):
+        """{run id: why it has no purpose any more} of these runs; those that still have one
+        are left out. The chains, invoices and opportunities of all of them are read at once."""
+        # sudo: the engine reads the state of the documents, whoever triggers the check
+        return {run.id: reason for run in self.sudo() if (reason := run._get_stop_reason())}
+
     def _stop(self, reason, cancel_activities=True):
         """Stop these runs and cancel their open activities."""
-        runs = self.filtered(lambda run: run.state in OPEN_STATES)
+        # sudo: the engine writes the runs and removes their activities
+        runs = self.sudo().filtered(lambda run: run.state in OPEN_STATES)
         if not runs:
             return
-        activities = runs.activity_id
-        runs.write({"state": "stopped", "stop_reason": reason, "date_end": fields.Date.context_today(self)})
+        activities = runs.activity_id.with_prefetch()  # its own prefetch: the runs let go of it below
+        # the runs let go of their activities before removing them: removing them stops nothing more
+        runs.write(
+            {
+                "state": "stopped",
+                "stop_reason": reason,
+                "date_end": fields.Date.context_today(self),
+                "activity_id": False,
+            }
+        )
         if cancel_activities:
-            activities.with_context(followup_keep_runs=True).sudo().unlink()
+            activities.unlink()
 
     @api.model
-    def _stop_on_records(self, records, reasons=None):
-        """Stop the open runs of ``records`` that lost their purpose (one search)."""
+    def _stop_on_records(self, records, reasons=None, orphans=False):
+        """Stop the open runs of ``records`` that lost their purpose (one search); with
+        ``orphans``, the running ones that lost their activity instead."""
         if not records:
             return
-        runs = self.sudo().search(
-            [("res_model", "=", records._name), ("res_id", "in", records.ids), ("state", "in", OPEN_STATES)]
-        )
+        domain = [("res_model", "=", records._name), ("res_id", "in", records.ids), ("state", "in", OPEN_STATES)]
+        if orphans:
+            domain += [("state", "=", "running"), ("activity_id", "=", False)]
+        runs = self.sudo().search(domain)
+        if orphans:
+            runs._stop("activity_deleted")
+            return
         by_reason = defaultdict(list)
-        for run in runs:
-            reason = run._get_stop_reason()
-            if reason and (reasons is None or reason in reasons):
-                by_reason[reason].append(run.id)
+        for run_id, reason in runs._get_stop_reasons().items():
+            if reasons is None or reason in reasons:
+                by_reason[reason].append(run_id)
         for reason, ids in by_reason.items():
             runs.browse(ids)._stop(reason)
+
+    @api.model
+    def _detach_from_records(self, records):
+        """Let go of the activities of the running chains of ``records``, which Odoo is about to
+        remove (it removes the activities of the records it archives): the caller then stops
+        them by the records' new state (``_stop_on_records``)."""
+        # sudo: the engine writes its runs
+        runs = self.sudo().search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("state", "=", "running"),
+                ("activity_id", "!=", False),
+            ]
+        )
+        runs.write({"activity_id": False})
