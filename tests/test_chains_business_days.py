@@ -124,9 +124,9 @@ class TestBusinessDaysBounds(BaseCase):
             add_delay(FRIDAY, -1, "business_days")
 
     def test_maximum_delay(self):
-        self.assertEqual(MAX_DELAY_DAYS, 3660)
+        self.assertEqual(MAX_DELAY_DAYS, 3650)
         self.assertEqual(add_delay(FRIDAY, MAX_DELAY_DAYS, "days"), FRIDAY + timedelta(days=MAX_DELAY_DAYS))
-        self.assertEqual(add_delay(FRIDAY, MAX_DELAY_DAYS, "business_days"), FRIDAY + timedelta(weeks=732))
+        self.assertEqual(add_delay(FRIDAY, MAX_DELAY_DAYS, "business_days"), FRIDAY + timedelta(weeks=730))
         with self.assertRaises(ValueError):
             add_delay(FRIDAY, MAX_DELAY_DAYS + 1, "days")
         with self.assertRaises(ValueError):

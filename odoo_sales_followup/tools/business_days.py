@@ -11,7 +11,7 @@ DEFAULT_WORKDAYS = frozenset(range(5))
 
 #: The longest delay a chain may ask for, in days or business days: ten years.
 #: ``add_delay`` refuses longer ones; the checks of steps and outcomes may use it too.
-MAX_DELAY_DAYS = 3660
+MAX_DELAY_DAYS = 3650
 
 #: More days than this in a row without a business day (ten years of holidays):
 #: not a calendar.

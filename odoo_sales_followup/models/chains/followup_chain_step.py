@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ...tools import MAX_DELAY_DAYS
+
 DELAY_UNITS = [("days", "Days"), ("business_days", "Business days")]
 
 RESPONSIBLE_SELECTION = [
@@ -11,7 +13,7 @@ RESPONSIBLE_SELECTION = [
 
 #: Longest delay of a step or an outcome, in days or business days: ten years. Beyond it a
 #: due date is a typing error (and far enough beyond, a date Python cannot hold).
-MAX_DELAY = 3650
+MAX_DELAY = MAX_DELAY_DAYS
 
 #: Most repetitions of a step an outcome may ask for.
 MAX_REPEAT = 100
