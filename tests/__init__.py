@@ -13,3 +13,4 @@ from . import test_criteria_gates
 from . import test_criteria_tour
 from . import test_translation
 from . import test_reactivation
+from . import test_levels_integrity
