@@ -14,3 +14,4 @@ from . import test_criteria_tour
 from . import test_translation
 from . import test_reactivation
 from . import test_levels_integrity
+from . import test_reactivation_integrity
