@@ -19,3 +19,5 @@ from . import test_translation
 from . import test_reactivation
 from . import test_criteria_integrity
 from . import test_aftersale
+from . import test_levels_integrity
+from . import test_reactivation_integrity

@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase
+from odoo.tools import SQL
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -155,3 +156,13 @@ class RelationshipLevelCommon(TransactionCase):
     @staticmethod
     def _days_ago(days):
         return fields.Date.subtract(date.today(), days=days)
+
+    def _store(self, records, **columns):
+        """Write ``columns`` of ``records`` in SQL, as an SQL import or a module loaded
+        before this addon leaves them (``None`` for NULL), and drop them from the cache."""
+        self.env.flush_all()
+        assignments = SQL(", ").join(SQL("%s = %s", SQL.identifier(column), value) for column, value in columns.items())
+        self.env.cr.execute(
+            SQL("UPDATE %s SET %s WHERE id = ANY(%s)", SQL.identifier(records._table), assignments, records.ids)
+        )
+        records.invalidate_model(list(columns))

@@ -80,16 +80,17 @@ class ReactivationCommon(RelationshipLevelCommon):
         cls.churn_competitor = cls.env.ref("odoo_sales_followup.crm_lost_reason_competitor")
 
     @classmethod
-    def _customer(cls, name, days_ago, quantity=1, **values):
-        partner = cls.env["res.partner"].create(
-            {"name": name, "is_company": True, "company_id": cls.rcompany.id, **values}
-        )
+    def _customer(cls, name, days_ago, quantity=1, company=None, **values):
+        """A company customer of ``company`` (else Callback Co) with confirmed orders
+        ``days_ago``, of ``quantity`` consulting days each."""
+        company = company or cls.rcompany
+        partner = cls.env["res.partner"].create({"name": name, "is_company": True, "company_id": company.id, **values})
         if days_ago:
-            cls.env["sale.order"].create(
+            cls.env["sale.order"].with_company(company).create(
                 [
                     {
                         "partner_id": partner.id,
-                        "company_id": cls.rcompany.id,
+                        "company_id": company.id,
                         "state": "sale",
                         "date_order": datetime.combine(cls._days_ago(days), datetime.min.time().replace(hour=10)),
                         "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": quantity})],
@@ -106,3 +107,56 @@ class ReactivationCommon(RelationshipLevelCommon):
         domain = [("is_reactivation", "=", True), ("company_id", "=", self.rcompany.id)]
         domain += [(fname, "=", value) for fname, value in extra.items()]
         return self.env["crm.lead"].with_context(active_test=False).search(domain)
+
+    @classmethod
+    def _callback_company(cls, name, caller_login, caller_name):
+        """Another company with its reactivation team (one caller, To call and Not
+        reactivated stages) and no customer yet."""
+        company = cls.env["res.company"].create({"name": name})
+        caller = mail_new_test_user(
+            cls.env,
+            login=caller_login,
+            name=caller_name,
+            groups="sales_team.group_sale_salesman",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        team = cls.env["crm.team"].create(
+            {
+                "name": f"{name} call-back",
+                "company_id": company.id,
+                "use_opportunities": True,
+                "crm_team_member_ids": [Command.create({"user_id": caller.id})],
+            }
+        )
+        cls.env["crm.stage"].create(
+            [
+                {"name": "To call", "sequence": 1, "team_id": team.id},
+                {"name": "Not reactivated", "sequence": 65, "fold": True, "team_id": team.id},
+            ]
+        )
+        company.reactivation_team_id = team
+        return company, team, caller
+
+    def _reactivation_lead(self, partner, team=None, **values):
+        """A reactivation opportunity of ``partner`` as the scan creates it: in superuser
+        mode, in the team's first stage."""
+        team = team or self.team
+        return (
+            self.env["crm.lead"]
+            .sudo()
+            .create(
+                {
+                    "name": f"Reactivation: {partner.name}",
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "team_id": team.id,
+                    "company_id": team.company_id.id,
+                    "user_id": self.carl.id,
+                    "stage_id": team._reactivation_first_stage().id,
+                    "is_reactivation": True,
+                    **values,
+                }
+            )
+            .sudo(False)
+        )

@@ -75,11 +75,14 @@ class TestReactivationScan(ReactivationCommon):
         self.assertIn("Call script", dairy_lead.description)
         big_lead = leads - dairy_lead
         self.assertEqual(big_lead.expected_revenue, 5000.0, "the average of its orders")
-        self.assertGreater(big_lead.priority, dairy_lead.priority, "bigger and later: called first")
+        # Big Buyer: above the company's average order (34,000 / 22), 8 intervals late;
+        # Dormant Dairy: below it, 2.3 intervals late.
+        self.assertEqual((big_lead.priority, dairy_lead.priority), ("3", "1"), "bigger and later: called first")
+        # The least loaded member, most overdue first: Carl calls Big Buyer, then Cleo Dormant Dairy.
+        self.assertEqual((big_lead.user_id, dairy_lead.user_id), (self.carl, self.cleo))
         # Each opportunity has its first call, for its assignee, with the script.
         call_type = self.env.ref("odoo_sales_followup.mail_activity_type_reactivation_call")
         for lead in leads:
-            self.assertIn(lead.user_id, self.carl | self.cleo)
             self.assertRecordValues(lead.activity_ids, [{"activity_type_id": call_type.id, "user_id": lead.user_id.id}])
             self.assertIn("Call script", lead.activity_ids.note)
 
@@ -89,10 +92,12 @@ class TestReactivationScan(ReactivationCommon):
         self._scan()
         leads = self._reactivation_leads()
         self.assertEqual(len(leads), 3)
-        for caller in self.carl | self.cleo:
+        # Round-robin, most overdue first: Big Buyer and Dormant Dairy to Carl, Once Only to Cleo.
+        for caller, count in ((self.carl, 2), (self.cleo, 1)):
+            self.assertEqual(len(leads.filtered(lambda lead, c=caller: lead.user_id == c)), count)
             messages = self.env["mail.message"].search([("partner_ids", "in", caller.partner_id.ids)])
             self.assertEqual(len(messages), 1, "one summary, no 'assigned to you' per opportunity or call")
-            self.assertIn(str(len(leads.filtered(lambda lead, c=caller: lead.user_id == c))), messages.subject)
+            self.assertEqual(messages.subject, f"{count} customers to call back")
         self.assertFalse(leads.message_ids.filtered(lambda m: m.message_type != "notification"), "no tracking noise")
 
     def test_one_purchase_customer_when_the_minimum_allows(self):
@@ -186,7 +191,10 @@ class TestReactivationScan(ReactivationCommon):
         self.assertEqual(
             [(line.partner_id, line.days_overdue) for line in wizard.line_ids], [(self.big, 210), (self.dairy, 40)]
         )
-        self.assertTrue(all(line.user_id in self.carl | self.cleo for line in wizard.line_ids))
+        self.assertEqual(
+            [(line.partner_id, line.user_id) for line in wizard.line_ids],
+            [(self.big, self.carl), (self.dairy, self.cleo)],
+        )
         self.assertEqual(counts, {model: self.env[model].search_count([]) for model in models}, "a dry run")
         action = wizard.action_run()
         self.assertIn("2 customers added", action["params"]["message"])
@@ -338,11 +346,22 @@ class TestReactivationSafety(ReactivationCommon):
     def test_scheduled_scan_reports_a_team_without_members(self):
         self.team.crm_team_member_ids.action_archive()
         logger = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.reactivation.crm_team"
+        self.main_company.reactivation_team_id = False  # only this world's company
         with self.assertLogs(logger, "ERROR") as logs:
             self.env["crm.team"]._cron_reactivation_scan()
-        self.assertTrue(any("Callback Co" in line and "no active member" in line for line in logs.output))
+        self.assertEqual(
+            [record.getMessage() for record in logs.records],
+            [
+                "Reactivation scan of Callback Co skipped: The reactivation team Call-back has no active member "
+                "to call the customers: add members to the team."
+            ],
+        )
         notice = self.env["mail.message"].search([("partner_ids", "in", self.admin.partner_id.ids)])
-        self.assertTrue(notice.filtered(lambda m: "Callback Co" in m.body), "the administrator is told")
+        self.assertEqual(len(notice), 1)
+        self.assertEqual(notice.subject, "Reactivation scan skipped")
+        self.assertEqual(
+            notice.partner_ids, (self.manager | self.admin).partner_id, "Callback Co's Sales administrators"
+        )
         self.assertFalse(self._reactivation_leads())
 
 
@@ -364,7 +383,11 @@ class TestReactivationAccess(ReactivationCommon):
             company_id=self.rcompany.id,
             company_ids=[Command.set(self.rcompany.ids)],
         )
-        deal = self.env["crm.lead"].create({"name": "New deal", "user_id": self.carl.id, "type": "opportunity"})
+        # The whole pipeline of the reactivation team is the team's: Carl's deal of another team is not.
+        direct = self.env["crm.team"].create({"name": "Direct sales", "company_id": self.rcompany.id})
+        deal = self.env["crm.lead"].create(
+            {"name": "New deal", "user_id": self.carl.id, "team_id": direct.id, "type": "opportunity"}
+        )
         Lead = self.env["crm.lead"]
         pipeline = self._reactivation_leads()
         self.assertEqual(len(pipeline), 2)

@@ -61,7 +61,8 @@ class CrmReactivationReport(models.Model):
                          FROM sale_order so
                          JOIN res_partner contact ON contact.id = so.partner_id
                         WHERE so.state = 'sale' AND so.company_id = lead.company_id
-                          AND contact.commercial_partner_id = partner.commercial_partner_id
+                          AND COALESCE(contact.commercial_partner_id, contact.id)
+                              = COALESCE(partner.commercial_partner_id, partner.id)
                           AND so.date_order >= lead.create_date
                    ), 0) ELSE 0 END AS revenue_after
               FROM crm_lead lead

@@ -3,6 +3,15 @@
 #: Assignment rules of the reactivation scan (company setting).
 ASSIGNMENT_RULES = ("salesperson", "round_robin", "least_open")
 
+#: Company settings of the reactivation scan, when empty.
+DEFAULT_ASSIGNMENT_RULE = "salesperson"
+DEFAULT_MIN_PURCHASES = 2
+DEFAULT_WEEKLY_CAPACITY = 25
+
+#: Largest accepted settings.
+MAX_MIN_PURCHASES = 1000
+MAX_WEEKLY_CAPACITY = 1000
+
 
 def reactivation_priority(expected_revenue, average_order, days_since_last, interval_days):
     """The priority ('0' to '3') of a reactivation opportunity.

@@ -1,5 +1,7 @@
 """Relationship level rules, as pure functions (no environment, no database)."""
 
+from datetime import date, timedelta
+
 LEVELS = ("potential", "prospect", "new", "active", "dormant")
 
 #: The levels with their labels, for selection fields.
@@ -11,8 +13,45 @@ LEVEL_SELECTION = [
     ("dormant", "Dormant customer"),
 ]
 
+#: The level of a partner without any fact, and of a partner whose level is empty
+#: (created while the addon was not loaded, or by SQL).
+DEFAULT_LEVEL = "potential"
+
+#: Company settings of the levels, when empty.
+DEFAULT_PURCHASE_THRESHOLD = 2
+DEFAULT_PURCHASE_INTERVAL_DAYS = 30
+DEFAULT_DORMANT_TOLERANCE = 1.5
+
+#: Largest accepted settings: a purchase interval of ten years, a tolerance of a hundred
+#: intervals, a thousand purchases to buy regularly.
+MAX_PURCHASE_INTERVAL_DAYS = 3650
+MAX_DORMANT_TOLERANCE = 100
+MAX_PURCHASE_THRESHOLD = 1000
+
+#: Purchases dated before this day are typing errors (year 0001, 1900...): ignored.
+PURCHASE_DATE_FLOOR = date(1970, 1, 1)
+
+#: Purchases dated later than this many days after today (UTC) are ignored; one day
+#: of margin keeps the invoices of today in time zones ahead of UTC.
+PURCHASE_DATE_MARGIN_DAYS = 1
+
 #: Purchase days needed before a partner's own median gap is trusted.
 MIN_PURCHASE_DAYS_FOR_OWN_INTERVAL = 3
+
+
+def purchase_date_bounds(today):
+    """(first, last) day a purchase may be dated to count, for ``today`` (UTC)."""
+    return PURCHASE_DATE_FLOOR, today + timedelta(days=PURCHASE_DATE_MARGIN_DAYS)
+
+
+def next_purchase_date(last_purchase, interval_days):
+    """The day the next purchase is expected: the last one plus the interval, at most
+    the last day a date can hold (never an ``OverflowError``); None without purchase."""
+    if not last_purchase:
+        return None
+    if interval_days >= (date.max - last_purchase).days:
+        return date.max
+    return last_purchase + timedelta(days=interval_days)
 
 
 def typical_interval(median_gap, purchase_days, default_days):

@@ -7,3 +7,4 @@ from . import sale_order
 from . import account_move
 from . import crm_lead
 from . import mail_activity
+from . import base_partner_merge_automatic_wizard

@@ -1,18 +1,36 @@
-import threading
+import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, split_every
 
-from ...tools import LEVEL_SELECTION, relationship_level, typical_interval
-from .. import before_commit
+from ...tools.relationship_level import (
+    DEFAULT_DORMANT_TOLERANCE,
+    DEFAULT_LEVEL,
+    DEFAULT_PURCHASE_INTERVAL_DAYS,
+    DEFAULT_PURCHASE_THRESHOLD,
+    LEVEL_SELECTION,
+    next_purchase_date,
+    purchase_date_bounds,
+    relationship_level,
+    typical_interval,
+)
+from .. import before_commit, jobs
+
+_logger = logging.getLogger(__name__)
 
 #: Key of the partners to update at the end of the transaction, in ``cr.precommit.data``.
 PENDING_UPDATES = "odoo_sales_followup.level_updates"
 
+#: System parameter of the number of partners the engine updates at once.
+BATCH_SIZE_PARAMETER = "odoo_sales_followup.level_batch_size"
+DEFAULT_BATCH_SIZE = 5000
+
 #: Stored facts of the level engine, kept equal on a commercial partner and its contacts.
+#: Only the engine writes them (in SQL); users and their RPC clients only read them.
 LEVEL_FACTS = (
     "relationship_level",
     "first_purchase_date",
@@ -22,15 +40,41 @@ LEVEL_FACTS = (
     "next_purchase_date",
 )
 
+#: Partners a refusal names at most.
+NAMES_SHOWN = 5
+
+PURCHASE_HELP = "Purchases dated in the future (more than a day ahead) or before 1970 are ignored."
+
+
+def _commercial_id(alias):
+    """SQL of the commercial entity of the partner ``alias``: itself when its commercial
+    partner is empty (as SQL imports leave it)."""
+    return SQL("COALESCE(%s, %s)", SQL.identifier(alias, "commercial_partner_id"), SQL.identifier(alias, "id"))
+
+
+def _of_commercial(alias, ids):
+    """SQL condition: the partner ``alias`` belongs to one of the commercial partners
+    ``ids``; two conditions that each use an index, rather than one COALESCE."""
+    commercial = SQL.identifier(alias, "commercial_partner_id")
+    return SQL(
+        "(%s = ANY(%s) OR %s IS NULL AND %s = ANY(%s))",
+        commercial,
+        ids,
+        commercial,
+        SQL.identifier(alias, "id"),
+        ids,
+    )
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Not required: modules loaded before this addon, and SQL imports, insert partners
+    # without it. Empty means potential, until the daily update computes it.
     relationship_level = fields.Selection(
         LEVEL_SELECTION,
         string="Relationship level",
-        default="potential",
-        required=True,
+        default=DEFAULT_LEVEL,
         readonly=True,
         index=True,
         copy=False,
@@ -39,14 +83,18 @@ class ResPartner(models.Model):
         "(first purchases), active customer (buys regularly), dormant customer (past the "
         "usual purchase interval). Contacts show their company's level.",
     )
-    first_purchase_date = fields.Date(string="First purchase date", readonly=True, index=True, copy=False)
-    last_purchase_date = fields.Date(string="Last purchase date", readonly=True, index=True, copy=False)
+    first_purchase_date = fields.Date(
+        string="First purchase date", readonly=True, index=True, copy=False, help=PURCHASE_HELP
+    )
+    last_purchase_date = fields.Date(
+        string="Last purchase date", readonly=True, index=True, copy=False, help=PURCHASE_HELP
+    )
     purchase_count = fields.Integer(
         string="Purchases",
         readonly=True,
         index=True,
         copy=False,
-        help="Confirmed sales orders plus posted customer invoices that belong to no order.",
+        help="Confirmed sales orders plus posted customer invoices that belong to no order. " + PURCHASE_HELP,
     )
     purchase_interval_days = fields.Integer(
         string="Purchase interval (days)",
@@ -67,14 +115,14 @@ class ResPartner(models.Model):
     level_change_count = fields.Integer(compute="_compute_level_change_count", string="Level changes")
 
     def _compute_level_change_count(self):
-        commercial = self.commercial_partner_id.filtered("id")
+        commercial = self._level_commercial_partners()
         counts = dict(
             self.env["res.partner.level.change"]._read_group(
                 [("partner_id", "in", commercial.ids)], ["partner_id"], ["__count"]
             )
         )
         for partner in self:
-            partner.level_change_count = counts.get(partner.commercial_partner_id, 0)
+            partner.level_change_count = counts.get(partner.commercial_partner_id or partner, 0)
 
     # ---- CRUD ----
 
@@ -82,13 +130,96 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return super()._commercial_fields() + list(LEVEL_FACTS)
 
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        if not self.env.su:
+            # The facts start from the engine's own defaults: a user default cannot seed them.
+            for fname in LEVEL_FACTS:
+                defaults.pop(fname, None)
+            if "relationship_level" in fields_list:
+                defaults["relationship_level"] = DEFAULT_LEVEL
+        return defaults
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._check_level_facts_default(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
-        previous = self.commercial_partner_id if "parent_id" in vals else self.browse()
+        if not self.env.su and LEVEL_FACTS_SET & vals.keys():
+            self._check_level_facts_unchanged(vals)
+        moves = {"parent_id", "is_company"} & vals.keys()
+        previous = self.commercial_partner_id if moves else self.browse()
         result = super().write(vals)
-        if {"parent_id", "category_id"} & vals.keys():
+        if moves or "category_id" in vals:
             # A contact's documents move with it to its new company; tags set the interval.
             (previous | self)._update_relationship_levels("recompute")
         return result
+
+    @api.model
+    def _check_level_facts_default(self, vals_list):
+        """Refuse to create partners whose facts are not the engine's defaults (from the
+        values or from a ``default_`` key of the context). The defaults themselves pass:
+        Odoo gives them when it creates the partner of a user."""
+        forged, names = {}, []
+        for vals in vals_list:
+            for fname in LEVEL_FACTS:
+                key = f"default_{fname}"
+                if fname not in vals and key not in self.env.context:
+                    continue
+                value = vals[fname] if fname in vals else self.env.context[key]
+                if self._level_fact_value(fname, value) != self._level_fact_value(fname, False):
+                    forged[fname] = None
+                    names.append(vals.get("name") or "")
+        if forged:
+            self._raise_level_facts_refused(forged, names)
+
+    @api.model
+    def _level_fact_value(self, fname, value):
+        """``value`` of the fact ``fname`` as the record reads it, empty level as potential."""
+        field = self._fields[fname]
+        try:
+            value = field.convert_to_record(field.convert_to_cache(value, self), self)
+        except (ValueError, TypeError):
+            return value  # not even a value of the field: never equal to a real one
+        if fname == "relationship_level":
+            return value or DEFAULT_LEVEL
+        return value
+
+    def _check_level_facts_unchanged(self, vals):
+        """Refuse to change the facts of the engine, before anything is written.
+
+        Writing a fact with the value it already has changes nothing and is accepted:
+        Odoo's merge of contacts and an export re-imported do it. Odoo copies the facts of
+        a company to its contacts in superuser mode, which is not refused either.
+        """
+        changed, names = {}, []
+        for fname in LEVEL_FACTS:
+            if fname not in vals:
+                continue
+            value = self._level_fact_value(fname, vals[fname])
+            for partner in self:
+                if value != self._level_fact_value(fname, partner[fname]):
+                    changed[fname] = None
+                    names.append(partner.display_name)
+        if changed:
+            self._raise_level_facts_refused(changed, names)
+
+    @api.model
+    def _raise_level_facts_refused(self, fnames, names):
+        labels = [self._fields[fname]._description_string(self.env) for fname in fnames]
+        names = list(dict.fromkeys(name for name in names if name))
+        shown = ", ".join(names[:NAMES_SHOWN]) + (", …" if len(names) > NAMES_SHOWN else "")
+        raise UserError(
+            _(
+                "%(partners)s: %(fields)s cannot be set by hand; the relationship levels compute them "
+                "from the customer's orders, invoices and activities.",
+                partners=shown or _("New contact"),
+                fields=", ".join(labels),
+            )
+        )
 
     # ---- ACTIONS ----
 
@@ -101,7 +232,7 @@ class ResPartner(models.Model):
         """
         if self:
             self.check_access("read")
-            partner_ids = self.commercial_partner_id.ids
+            partner_ids = self._level_commercial_partners().ids
             self._process_level_batches(partner_ids, "recompute")
             return len(partner_ids)
         if not self.env.is_superuser() and not self.env.user.has_group("sales_team.group_sale_manager"):
@@ -111,7 +242,7 @@ class ResPartner(models.Model):
     def action_view_level_changes(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_partner_level_change")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["domain"] = [("partner_id", "=", self._level_commercial_partners().id)]
         action["context"] = {}
         action["views"] = [(False, "list"), (False, "form"), (False, "pivot"), (False, "graph")]
         return action
@@ -144,14 +275,21 @@ class ResPartner(models.Model):
     def _apply_pending_level_updates(self):
         """Hook: apply now the level updates this transaction queued (they run before
         the commit otherwise). Other capabilities call it before they read the stored
-        level facts in SQL, so that a purchase of the same transaction counts."""
+        level facts in SQL, so that a purchase of the same transaction counts.
+
+        Errors are not caught: a failure of the database (a serialization failure, a
+        deadlock) fails the transaction, and Odoo retries the request."""
         pending = before_commit.take(self.env, PENDING_UPDATES, {})
         if not pending:
             return
         self.env.flush_all()  # commercial entities of partners created in this transaction
         commercial = dict(
             self.env.execute_query(
-                SQL("SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%s)", list(pending))
+                SQL(
+                    "SELECT id, %s FROM res_partner partner WHERE id = ANY(%s)",
+                    _commercial_id("partner"),
+                    list(pending),
+                )
             )
         )
         causes = {}
@@ -169,20 +307,94 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_update_relationship_levels(self):
-        """Daily: move customers whose expected purchase is overdue to dormant."""
+        """Daily: move customers whose expected purchase is overdue to dormant, count the
+        purchases whose date has come, and compute the partners left without a level.
+
+        Company by company (a shared partner goes with the company the job runs in) and
+        batch by batch: a batch that fails is logged and reported to the company's Sales
+        administrators, and the other batches and companies are still updated.
+        """
         self.env.flush_all()
-        candidates = self.env.execute_query(
+        today = fields.Date.today()
+        first_day, last_day = purchase_date_bounds(today)
+        # Purchases dated in the future were left out: they count from the day they enter the window.
+        window = (
+            datetime.combine(max(first_day, today - timedelta(days=1)), time.min),
+            datetime.combine(last_day + timedelta(days=1), time.min),
+        )
+        rows = self.env.execute_query(
             SQL(
-                """SELECT id FROM res_partner
-                    WHERE id = commercial_partner_id
-                      AND relationship_level IN ('new', 'active')
-                      AND next_purchase_date < %s
-                 ORDER BY id""",
-                fields.Date.today(),
+                """
+                SELECT partner.id, partner.company_id
+                  FROM res_partner partner
+                 WHERE (partner.commercial_partner_id = partner.id OR partner.commercial_partner_id IS NULL)
+                   AND (partner.relationship_level IN ('new', 'active') AND partner.next_purchase_date < %(today)s
+                        OR partner.relationship_level IS NULL
+                        OR partner.id IN (
+                            SELECT %(contact_commercial)s
+                              FROM sale_order so
+                              JOIN res_partner contact ON contact.id = so.partner_id
+                             WHERE so.state = 'sale' AND so.date_order >= %(start)s AND so.date_order < %(end)s
+                             UNION
+                            SELECT COALESCE(move.commercial_partner_id, move.partner_id)
+                              FROM account_move move
+                             WHERE move.move_type = 'out_invoice' AND move.state = 'posted'
+                               AND move.invoice_date >= %(start)s AND move.invoice_date < %(end)s
+                        ))
+                 ORDER BY partner.company_id NULLS FIRST, partner.id
+                """,
+                today=today,
+                contact_commercial=_commercial_id("contact"),
+                start=window[0],
+                end=window[1],
             )
         )
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        self._process_level_batches([row[0] for row in candidates], "scheduled", auto_commit=auto_commit)
+        by_company = defaultdict(list)
+        for partner_id, company_id in rows:
+            by_company[company_id or self.env.company.id].append(partner_id)
+        companies = self.env["res.company"].browse(by_company)
+        for company in companies:
+            self.with_company(company)._run_scheduled_level_batches(by_company[company.id])
+
+    @api.model
+    def _run_scheduled_level_batches(self, partner_ids):
+        """The daily update of these commercial partners of the current company."""
+        company = self.env.company
+        testing = jobs.is_testing()
+        batch_size = self._get_level_batch_size()
+        done, failed, problem = 0, 0, None
+        for batch in split_every(batch_size, partner_ids, list):
+            try:
+                with self.env.cr.savepoint():  # a failed batch leaves nothing half-written
+                    self._apply_level_facts(batch, "scheduled", {})
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # the database asks for a retry: the next run does it
+            except Exception as error:
+                _logger.exception("Relationship levels of %s: a batch of %s partners failed", company.name, len(batch))
+                failed += len(batch)
+                problem = problem or str(error) or type(error).__name__
+            done += len(batch)
+            if not testing:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
+                # Each batch is kept once done, so that a rerun only does what is left.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()  # memory follows the batch, not the number of partners
+        if failed:
+            jobs.notify_job_failure(
+                self.env,
+                company,
+                self.env._("Relationship levels not updated"),
+                self.env._(
+                    "The daily update of the relationship levels of %(company)s failed for %(count)s "
+                    "partners: %(problem)s. The other partners are up to date; the server log has the details.",
+                    company=company.name,
+                    count=failed,
+                    problem=problem,
+                ),
+            )
+            if not testing:
+                # The notice is kept even if the job stops after this company.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _rebuild_relationship_levels(self, event):
@@ -200,7 +412,7 @@ class ResPartner(models.Model):
                 for row in self.env.execute_query(
                     SQL(
                         """SELECT id FROM res_partner
-                            WHERE id = commercial_partner_id AND id > %s
+                            WHERE (commercial_partner_id = id OR commercial_partner_id IS NULL) AND id > %s
                          ORDER BY id
                             LIMIT %s""",
                         last_id,
@@ -216,20 +428,12 @@ class ResPartner(models.Model):
             self.env.invalidate_all()
 
     @api.model
-    def _process_level_batches(self, partner_ids, event, origins=None, auto_commit=False):
-        """Apply the level facts to commercial partners, batch by batch.
-
-        :param auto_commit: commit and report progress after each batch (cron)
-        """
+    def _process_level_batches(self, partner_ids, event, origins=None):
+        """Apply the level facts to commercial partners, batch by batch."""
         self.env.flush_all()
         batch_size = self._get_level_batch_size()
-        done = 0
         for batch in split_every(batch_size, partner_ids, list):
             self._apply_level_facts(batch, event, origins or {})
-            done += len(batch)
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
-                self.env.cr.commit()
             if len(partner_ids) > batch_size:
                 # Keep memory bounded by the batch, not by the number of partners.
                 self.env.invalidate_all()
@@ -260,9 +464,9 @@ class ResPartner(models.Model):
                 "last_purchase_date": last,
                 "purchase_count": count,
                 "purchase_interval_days": interval,
-                "next_purchase_date": last and last + timedelta(days=interval),
+                "next_purchase_date": next_purchase_date(last, interval),
             }
-            if any(values[fname] != state[fname] for fname in LEVEL_FACTS):
+            if state["level_empty"] or any(values[fname] != state[fname] for fname in LEVEL_FACTS):
                 updates.append((partner_id, values))
             if level != state["relationship_level"]:
                 changes.append((partner_id, state, level))
@@ -275,25 +479,30 @@ class ResPartner(models.Model):
 
         A purchase is a confirmed sales order (dated by its order date) or a posted
         customer invoice linked to no order line (dated by its invoice date), of the
-        partner or of any of its contacts, in any company.
+        partner or of any of its contacts, in any company. A purchase dated in the future
+        (more than a day ahead of today, UTC) or before 1970 is a typing error: ignored.
         """
         if not partner_ids:
             return {}
+        first_day, last_day = purchase_date_bounds(fields.Date.today())
         rows = self.env.execute_query(
             SQL(
                 """
                 WITH purchase AS (
-                    SELECT partner.commercial_partner_id AS partner_id, so.date_order::date AS day
+                    SELECT %(partner_commercial)s AS partner_id, so.date_order::date AS day
                       FROM sale_order so
                       JOIN res_partner partner ON partner.id = so.partner_id
                      WHERE so.state = 'sale'
-                       AND partner.commercial_partner_id = ANY(%(ids)s)
+                       AND %(of_partner)s
+                       AND so.date_order >= %(start)s AND so.date_order < %(end)s
                     UNION ALL
-                    SELECT move.commercial_partner_id, move.invoice_date
+                    SELECT COALESCE(move.commercial_partner_id, move.partner_id), move.invoice_date
                       FROM account_move move
                      WHERE move.move_type = 'out_invoice'
                        AND move.state = 'posted'
-                       AND move.commercial_partner_id = ANY(%(ids)s)
+                       AND (move.commercial_partner_id = ANY(%(ids)s)
+                            OR move.commercial_partner_id IS NULL AND move.partner_id = ANY(%(ids)s))
+                       AND move.invoice_date >= %(first_day)s AND move.invoice_date <= %(last_day)s
                        AND NOT EXISTS (
                            SELECT 1
                              FROM account_move_line line
@@ -315,6 +524,12 @@ class ResPartner(models.Model):
                  GROUP BY partner_id
                 """,
                 ids=partner_ids,
+                partner_commercial=_commercial_id("partner"),
+                of_partner=_of_commercial("partner", partner_ids),
+                first_day=first_day,
+                last_day=last_day,
+                start=datetime.combine(first_day, time.min),
+                end=datetime.combine(last_day + timedelta(days=1), time.min),
             )
         )
         return {row[0]: row[1:] for row in rows}
@@ -325,26 +540,29 @@ class ResPartner(models.Model):
         quotation or order in any state, or an activity done on them or a contact."""
         if not partner_ids:
             return set()
+        commercial = _commercial_id("partner")
+        of_partner = _of_commercial("partner", partner_ids)
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT partner.commercial_partner_id
+                SELECT %(commercial)s
                   FROM crm_lead lead
                   JOIN res_partner partner ON partner.id = lead.partner_id
-                 WHERE partner.commercial_partner_id = ANY(%(ids)s)
+                 WHERE %(of_partner)s
                  UNION
-                SELECT partner.commercial_partner_id
+                SELECT %(commercial)s
                   FROM sale_order so
                   JOIN res_partner partner ON partner.id = so.partner_id
-                 WHERE partner.commercial_partner_id = ANY(%(ids)s)
+                 WHERE %(of_partner)s
                  UNION
-                SELECT partner.commercial_partner_id
+                SELECT %(commercial)s
                   FROM mail_message message
                   JOIN res_partner partner ON message.model = 'res.partner' AND message.res_id = partner.id
                  WHERE message.mail_activity_type_id IS NOT NULL
-                   AND partner.commercial_partner_id = ANY(%(ids)s)
+                   AND %(of_partner)s
                 """,
-                ids=partner_ids,
+                commercial=commercial,
+                of_partner=of_partner,
             )
         )
         return {row[0] for row in rows}
@@ -352,16 +570,21 @@ class ResPartner(models.Model):
     @api.model
     def _read_level_states(self, partner_ids):
         """{partner id: stored level facts, company and its level settings, salesperson,
-        tag interval}. A partner shared by all companies follows the current company."""
-        columns = SQL(", ").join(SQL.identifier("partner", fname) for fname in LEVEL_FACTS)
+        tag interval}. A partner shared by all companies follows the current company.
+        Empty settings and an empty level mean their defaults."""
+        columns = SQL(", ").join(
+            SQL.identifier("partner", fname) for fname in LEVEL_FACTS if fname != "relationship_level"
+        )
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 SELECT partner.id, partner.company_id, partner.user_id,
                        %(columns)s,
-                       company.level_purchase_threshold AS threshold,
-                       company.level_purchase_interval_days AS default_interval,
-                       company.level_dormant_tolerance AS tolerance,
+                       COALESCE(partner.relationship_level, %(level)s) AS relationship_level,
+                       partner.relationship_level IS NULL AS level_empty,
+                       COALESCE(company.level_purchase_threshold, %(threshold)s) AS threshold,
+                       COALESCE(company.level_purchase_interval_days, %(interval)s) AS default_interval,
+                       COALESCE(company.level_dormant_tolerance, %(tolerance)s) AS tolerance,
                        (SELECT MIN(tag.purchase_interval_days)
                           FROM res_partner_res_partner_category_rel rel
                           JOIN res_partner_category tag ON tag.id = rel.category_id
@@ -373,6 +596,10 @@ class ResPartner(models.Model):
                  ORDER BY partner.id
                 """,
                 columns=columns,
+                level=DEFAULT_LEVEL,
+                threshold=DEFAULT_PURCHASE_THRESHOLD,
+                interval=DEFAULT_PURCHASE_INTERVAL_DAYS,
+                tolerance=DEFAULT_DORMANT_TOLERANCE,
                 company_id=self.env.company.id,
                 ids=partner_ids,
             )
@@ -381,7 +608,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _write_level_facts(self, updates):
-        """Store the facts on each commercial partner and its contacts, in one query."""
+        """Store the facts on each commercial partner and its contacts, in one query,
+        and tell the ORM: the cache of every partner written is invalidated, and the
+        fields that depend on the facts (related fields on opportunities, stored
+        computes) are marked modified, so that they are right in the same transaction."""
         if not updates:
             return
         values = SQL(", ").join(
@@ -392,7 +622,7 @@ class ResPartner(models.Model):
             )
             for partner_id, vals in updates
         )
-        self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner partner
@@ -406,13 +636,17 @@ class ResPartner(models.Model):
                        write_date = NOW() AT TIME ZONE 'UTC'
                   FROM (VALUES %(values)s) AS v(id, relationship_level, first_purchase_date, last_purchase_date,
                                                purchase_count, purchase_interval_days, next_purchase_date)
-                 WHERE partner.commercial_partner_id = v.id
+                 WHERE %(commercial)s = v.id
+             RETURNING partner.id
                 """,
                 uid=self.env.uid,
                 values=values,
+                commercial=_commercial_id("partner"),
             )
         )
-        self.invalidate_model([*LEVEL_FACTS, "write_uid", "write_date"])
+        partners = self.browse(row[0] for row in rows)
+        partners.invalidate_recordset([*LEVEL_FACTS, "write_uid", "write_date"])
+        partners.modified(LEVEL_FACTS)
 
     @api.model
     def _record_level_changes(self, changes, event, origins):
@@ -474,11 +708,37 @@ class ResPartner(models.Model):
             }
         )
 
+    def _forget_level_facts(self):
+        """Empty the facts of these partners, that Odoo's merge is about to delete: the
+        merged partner keeps its own facts (the merge copies only non-empty values), and
+        the engine recomputes them from the documents it received."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                """UPDATE res_partner
+                      SET relationship_level = NULL, first_purchase_date = NULL, last_purchase_date = NULL,
+                          purchase_count = 0, purchase_interval_days = 0, next_purchase_date = NULL
+                    WHERE id = ANY(%s)""",
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(list(LEVEL_FACTS))
+
+    def _level_commercial_partners(self):
+        """The commercial entities of these partners: a partner whose commercial partner
+        is empty (as SQL imports leave it) is its own."""
+        return self.browse({(partner.commercial_partner_id or partner).id for partner in self if partner.id})
+
     @api.model
     def _get_level_batch_size(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param("odoo_sales_followup.level_batch_size", 5000))
+        return jobs.get_batch_size(self.env, BATCH_SIZE_PARAMETER, DEFAULT_BATCH_SIZE)
 
     @api.model
     def _origins_of(self, documents):
         """{partner id: (model, id)} of documents that have a partner_id."""
         return {doc.partner_id.id: (doc._name, doc.id) for doc in documents if doc.partner_id}
+
+
+LEVEL_FACTS_SET = frozenset(LEVEL_FACTS)

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ...tools.relationship_level import MAX_PURCHASE_INTERVAL_DAYS
+
 
 class ResPartnerCategory(models.Model):
     _inherit = "res.partner.category"
@@ -28,5 +30,13 @@ class ResPartnerCategory(models.Model):
                         "The purchase interval of the tag %(tag)s cannot be negative: "
                         "enter a number of days, or 0 to use the company's default.",
                         tag=category.name,
+                    )
+                )
+            if category.purchase_interval_days > MAX_PURCHASE_INTERVAL_DAYS:
+                raise ValidationError(
+                    _(
+                        "The purchase interval of the tag %(tag)s cannot exceed %(max)s days.",
+                        tag=category.name,
+                        max=MAX_PURCHASE_INTERVAL_DAYS,
                     )
                 )

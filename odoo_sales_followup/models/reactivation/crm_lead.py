@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, index_exists
@@ -6,6 +8,23 @@ from .. import before_commit
 
 #: Key of the confirmed orders that may reactivate customers, in ``cr.precommit.data``.
 PENDING_REACTIVATIONS = "odoo_sales_followup.reactivation_orders"
+
+#: Facts of a reactivation opportunity: only the scan sets them (in superuser mode).
+REACTIVATION_FACTS = (
+    "is_reactivation",
+    "reactivation_open",
+    "reactivation_last_purchase_date",
+    "reactivation_interval_days",
+    "reactivation_days_overdue",
+)
+
+#: Opportunities a refusal names at most.
+NAMES_SHOWN = 5
+
+
+def _names(records):
+    names = list(dict.fromkeys(records.mapped("display_name")))
+    return ", ".join(names[:NAMES_SHOWN]) + (", …" if len(names) > NAMES_SHOWN else "")
 
 
 class CrmLead(models.Model):
@@ -51,10 +70,31 @@ class CrmLead(models.Model):
 
     # ---- CRUD ----
 
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        if not self.env.su:
+            # A user default cannot make an opportunity a reactivation one.
+            for fname in REACTIVATION_FACTS:
+                defaults.pop(fname, None)
+        return defaults
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._check_reactivation_facts_default(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        if not self.env.su and REACTIVATION_FACTS_SET & vals.keys():
+            self._check_reactivation_facts_unchanged(vals)
         if {"active", "stage_id"} & vals.keys():
             self._check_reopened_reactivations(vals)
-        return super().write(vals)
+        lost = self._check_reactivation_lost(vals) if {"active", "lost_reason_id"} & vals.keys() else self.browse()
+        result = super().write(vals)
+        if lost:
+            lost._reactivation_move_to_lost_stage()
+        return result
 
     # ---- ACTIONS ----
 
@@ -62,25 +102,117 @@ class CrmLead(models.Model):
         reactivations = self.filtered("is_reactivation")
         if reactivations:
             reason = self.env["crm.lost.reason"].browse(additional_values.get("lost_reason_id"))
-            if not reason.is_churn_reason:
-                raise UserError(
-                    _(
-                        "Choose a churn reason to close the reactivation opportunities %(leads)s: "
-                        "knowing why customers leave is the point of calling them.",
-                        leads=", ".join(reactivations.mapped("name")),
-                    )
-                )
-        result = super().action_set_lost(**additional_values)
-        for team in reactivations.team_id:
-            # The lost opportunities land in the team's folded "Not reactivated" stage.
-            stage = self.env["crm.stage"].search(
-                [("team_id", "=", team.id), ("fold", "=", True), ("is_won", "=", False)], limit=1
-            )
-            if stage:
-                reactivations.filtered(lambda lead, team=team: lead.team_id == team).stage_id = stage
-        return result
+            reactivations._check_churn_reason(reason)
+            # The churn reason before the archiving: a reactivation opportunity is never
+            # lost without one, whatever the way (this action, archiving, a write).
+            reactivations.filtered("active").write({"lost_reason_id": reason.id})
+        return super().action_set_lost(**additional_values)
 
     # ---- REACTIVATION ----
+
+    @api.model
+    def _check_reactivation_facts_default(self, vals_list):
+        """Refuse to create opportunities with reactivation facts (from the values or from
+        a ``default_`` key of the context) other than the empty defaults."""
+        forged, names = [], []
+        for vals in vals_list:
+            for fname in REACTIVATION_FACTS:
+                key = f"default_{fname}"
+                if fname not in vals and key not in self.env.context:
+                    continue
+                value = vals[fname] if fname in vals else self.env.context[key]
+                if self._reactivation_fact_value(fname, value) != self._reactivation_fact_value(fname, False):
+                    forged.append(fname)
+                    names.append(vals.get("name") or "")
+        if forged:
+            self._raise_reactivation_facts_refused(forged, names)
+
+    @api.model
+    def _reactivation_fact_value(self, fname, value):
+        field = self._fields[fname]
+        try:
+            return field.convert_to_record(field.convert_to_cache(value, self), self)
+        except (ValueError, TypeError):
+            return value  # not even a value of the field: never equal to a real one
+
+    def _check_reactivation_facts_unchanged(self, vals):
+        """Refuse to change the facts of the scan, before anything is written. Writing the
+        value a fact already has changes nothing (an export re-imported): accepted."""
+        changed, names = [], []
+        for fname in REACTIVATION_FACTS:
+            if fname not in vals:
+                continue
+            value = self._reactivation_fact_value(fname, vals[fname])
+            for lead in self:
+                if value != lead[fname]:
+                    changed.append(fname)
+                    names.append(lead.display_name)
+        if changed:
+            self._raise_reactivation_facts_refused(changed, names)
+
+    @api.model
+    def _raise_reactivation_facts_refused(self, fnames, names):
+        labels = [self._fields[fname]._description_string(self.env) for fname in dict.fromkeys(fnames)]
+        names = list(dict.fromkeys(name for name in names if name))
+        raise UserError(
+            _(
+                "%(leads)s: %(fields)s cannot be set by hand; only the reactivation scan sets them, "
+                "on the opportunities it creates.",
+                leads=", ".join(names[:NAMES_SHOWN]) + (", …" if len(names) > NAMES_SHOWN else "")
+                or _("New opportunity"),
+                fields=", ".join(labels),
+            )
+        )
+
+    def _check_churn_reason(self, reason):
+        """Refuse to close these reactivation opportunities without a churn reason."""
+        if not reason:
+            raise UserError(
+                _(
+                    "Choose a churn reason to close the reactivation opportunities %(leads)s: "
+                    "knowing why customers leave is the point of calling them.",
+                    leads=_names(self),
+                )
+            )
+        if not reason.is_churn_reason:
+            raise UserError(
+                _(
+                    "%(reason)s is not a churn reason: choose a churn reason to close the reactivation "
+                    "opportunities %(leads)s.",
+                    reason=reason.display_name,
+                    leads=_names(self),
+                )
+            )
+
+    def _check_reactivation_lost(self, vals):
+        """Refuse to leave a reactivation opportunity lost (archived) without a churn
+        reason, before anything is written; return those this write loses."""
+        reactivations = self.filtered(lambda lead: lead.is_reactivation and not vals.get("active", lead.active))
+        if not reactivations:
+            return self.browse()
+        if "lost_reason_id" in vals:
+            reactivations._check_churn_reason(self.env["crm.lost.reason"].browse(vals["lost_reason_id"]))
+        else:
+            for reason, leads in reactivations.grouped("lost_reason_id").items():
+                leads._check_churn_reason(reason)
+        return reactivations.filtered("active")
+
+    def _reactivation_move_to_lost_stage(self):
+        """Move these lost reactivation opportunities to their team's folded, not won
+        stage ("Not reactivated"): one query for every team."""
+        stages = self.env["crm.stage"].search(
+            [("team_id", "in", self.team_id.ids), ("fold", "=", True), ("is_won", "=", False)], order="sequence, id"
+        )
+        lost_stage = {}
+        for stage in stages:
+            lost_stage.setdefault(stage.team_id, stage)
+        by_stage = defaultdict(lambda: self.browse())
+        for lead in self:
+            stage = lost_stage.get(lead.team_id)
+            if stage and lead.stage_id != stage:
+                by_stage[stage] |= lead
+        for stage, leads in by_stage.items():
+            leads.write({"stage_id": stage.id})
 
     def _check_reopened_reactivations(self, vals):
         """Refuse to reopen (restore, or move out of won) a reactivation opportunity whose
@@ -123,24 +255,33 @@ class CrmLead(models.Model):
 
     @api.model
     def _reactivation_close_won(self):
+        """Before commit: win the open reactivation opportunities of the customers who
+        confirmed an order. Only a refusal to win (UserError, e.g. success criteria
+        missing) is caught; a failure of the database fails the transaction, and Odoo
+        retries the request."""
         order_ids = before_commit.take(self.env, PENDING_REACTIVATIONS, set())
         # sudo: whoever confirms the order closes the opportunity, even one of a team they do not see.
         orders = self.env["sale.order"].sudo().browse(order_ids).exists().filtered(lambda o: o.state == "sale")
         if not orders:
             return
+        # A customer whose commercial partner is empty (as SQL imports leave it) is its own.
+        commercial_ids = list({(partner.commercial_partner_id or partner).id for partner in orders.partner_id})
         leads = self.sudo().search(
             [
                 ("reactivation_open", "=", True),
-                ("partner_id.commercial_partner_id", "in", orders.partner_id.commercial_partner_id.ids),
+                "|",
+                ("partner_id.commercial_partner_id", "in", commercial_ids),
+                ("partner_id", "in", commercial_ids),
             ]
         )
+        orders_by_key = {}
+        for order in orders:
+            key = (order.company_id, order.partner_id.commercial_partner_id or order.partner_id)
+            orders_by_key.setdefault(key, order)
         won = self.sudo()
         bodies = {}
         for lead in leads:
-            order = orders.filtered(
-                lambda o, lead=lead: o.company_id == lead.company_id
-                and o.partner_id.commercial_partner_id == lead.partner_id.commercial_partner_id
-            )[:1]
+            order = orders_by_key.get((lead.company_id, lead.partner_id.commercial_partner_id or lead.partner_id))
             if order:
                 won |= lead
                 bodies[lead.id] = self.env._("Reactivated: the customer confirmed %(order)s.", order=order.name)
@@ -163,3 +304,6 @@ class CrmLead(models.Model):
                     )
         won._message_log_batch(bodies=bodies)
         self.env.flush_all()
+
+
+REACTIVATION_FACTS_SET = frozenset(REACTIVATION_FACTS)

@@ -1,19 +1,32 @@
 import logging
-import threading
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_date, formatLang
 
-from ...tools import ReactivationAssigner, reactivation_priority
+from ...tools.reactivation import (
+    ASSIGNMENT_RULES,
+    DEFAULT_ASSIGNMENT_RULE,
+    DEFAULT_MIN_PURCHASES,
+    DEFAULT_WEEKLY_CAPACITY,
+    ReactivationAssigner,
+    reactivation_priority,
+)
+from ...tools.relationship_level import DEFAULT_DORMANT_TOLERANCE
+from .. import jobs
 
 _logger = logging.getLogger(__name__)
 
 #: Customers shown by the preview at most (the count covers them all).
 PREVIEW_LIMIT = 500
+
+#: System parameter of the number of customers the scan creates opportunities for at once.
+BATCH_SIZE_PARAMETER = "odoo_sales_followup.reactivation_batch_size"
+DEFAULT_BATCH_SIZE = 1000
 
 
 class CrmTeam(models.Model):
@@ -50,10 +63,13 @@ class CrmTeam(models.Model):
     def _cron_reactivation_scan(self):
         """Scheduled: scan every company that has a reactivation team.
 
-        A company whose settings are invalid is skipped: the problem is logged and
-        the administrators are notified, the other companies are scanned.
+        A company whose scan fails (a team without members, or any unexpected error) is
+        skipped: the problem is logged and the company's Sales administrators (else its
+        system administrators) are notified, and the other companies are scanned. Only
+        a failure of the database that asks for a retry (serialization failure,
+        deadlock) stops the run: the next one scans what is left.
         """
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        testing = jobs.is_testing()
         companies = self.env["res.company"].search([("reactivation_team_id", "!=", False)])
         for company in companies:
             team = company.reactivation_team_id.with_company(company)
@@ -61,14 +77,38 @@ class CrmTeam(models.Model):
                 _logger.info("Reactivation scan of %s already running: this run leaves it to finish", company.name)
                 continue
             try:
-                team._action_reactivation_scan(auto_commit=auto_commit)
-            except UserError as error:
-                if auto_commit:
-                    self.env.cr.rollback()
-                _logger.error("Reactivation scan of %s skipped: %s", company.name, error.args[0])
-                team._reactivation_notify_admins(error.args[0])
-                if auto_commit:
-                    self.env.cr.commit()
+                if testing:
+                    with self.env.cr.savepoint():  # a failed scan leaves nothing, as the rollback below does
+                        team._action_reactivation_scan()
+                else:
+                    team._action_reactivation_scan(auto_commit=True)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as error:
+                if not testing:
+                    self.env.cr.rollback()  # the batches done are committed already
+                if isinstance(error, UserError):
+                    problem = error.args[0]
+                    _logger.error("Reactivation scan of %s skipped: %s", company.name, problem)
+                else:
+                    problem = self.env._(
+                        "an unexpected error (%(error)s); the server log has the details",
+                        error=str(error) or type(error).__name__,
+                    )
+                    _logger.exception("Reactivation scan of %s failed", company.name)
+                jobs.notify_job_failure(
+                    self.env,
+                    company,
+                    self.env._("Reactivation scan skipped"),
+                    self.env._(
+                        "The reactivation scan of %(company)s did not run: %(problem)s",
+                        company=company.name,
+                        problem=problem,
+                    ),
+                )
+                if not testing:
+                    # The notice is kept even if the run stops at a later company.
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _action_reactivation_scan(self, auto_commit=False):
         """Create the reactivation opportunities of the current company, batch by batch.
@@ -117,7 +157,8 @@ class CrmTeam(models.Model):
                 assigned[lead.user_id] = assigned.get(lead.user_id, 0) + 1
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=created, remaining=max(0, total - created - left))
-                self.env.cr.commit()
+                # Each batch is kept once created, so that a rerun starts from what is left.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
             if assigner.full:
                 # Everyone is full: count who waits without creating anything more.
@@ -227,12 +268,13 @@ class CrmTeam(models.Model):
         self.env["res.partner"]._apply_pending_level_updates()
         self.env.flush_all()
         company = self.env.company
+        settings = self._reactivation_settings()
         today = fields.Date.context_today(self)
         query = SQL(
             """
             SELECT %(columns)s
               FROM res_partner partner
-             WHERE partner.id = partner.commercial_partner_id
+             WHERE (partner.id = partner.commercial_partner_id OR partner.commercial_partner_id IS NULL)
                AND partner.active
                AND partner.last_purchase_date IS NOT NULL
                AND partner.purchase_interval_days > 0
@@ -242,12 +284,11 @@ class CrmTeam(models.Model):
                -- the last purchase (contacts carry their company's facts). Not correlated, so
                -- that it is hashed once per query whatever the statistics say of crm_lead.
                AND partner.id NOT IN (
-                   SELECT lead_partner.commercial_partner_id
+                   SELECT COALESCE(lead_partner.commercial_partner_id, lead_partner.id)
                      FROM crm_lead lead
                      JOIN res_partner lead_partner ON lead_partner.id = lead.partner_id
                     WHERE lead.is_reactivation
                       AND lead.company_id = %(company_id)s
-                      AND lead_partner.commercial_partner_id IS NOT NULL
                       AND (lead.reactivation_open OR lead.create_date >= lead_partner.last_purchase_date)
                )
                AND (partner.company_id = %(company_id)s
@@ -255,7 +296,9 @@ class CrmTeam(models.Model):
                        SELECT 1
                          FROM res_partner contact
                          JOIN sale_order so ON so.partner_id = contact.id AND so.state = 'sale'
-                        WHERE contact.commercial_partner_id = partner.id AND so.company_id = %(company_id)s
+                        WHERE (contact.commercial_partner_id = partner.id
+                               OR contact.commercial_partner_id IS NULL AND contact.id = partner.id)
+                          AND so.company_id = %(company_id)s
                     )))
                AND COALESCE(partner.sale_warn, 'no-message') != 'block'
                AND NOT EXISTS (
@@ -271,9 +314,9 @@ class CrmTeam(models.Model):
             company_id=company.id,
             # With one company, a shared customer is its customer: no need to look for its orders.
             single_company=self.env["res.company"].sudo().search_count([]) == 1,
-            min_purchases=company.reactivation_min_purchases,
+            min_purchases=settings["min_purchases"],
             today=today,
-            tolerance=company.level_dormant_tolerance,
+            tolerance=settings["tolerance"],
             excluded_tags=company.reactivation_excluded_category_ids.ids,
         )
         if after:
@@ -285,6 +328,29 @@ class CrmTeam(models.Model):
             )
         return SQL("%s %s", query, tail) if tail else query
 
+    def _reactivation_settings(self):
+        """The current company's reactivation settings, empty ones as their defaults
+        (a company created while the addon was not loaded has none)."""
+        fnames = ["reactivation_min_purchases", "reactivation_weekly_capacity", "reactivation_assignment"]
+        self.env["res.company"].flush_model([*fnames, "level_dormant_tolerance"])
+        row = self.env.execute_query_dict(
+            SQL(
+                """SELECT COALESCE(reactivation_min_purchases, %(min_purchases)s) AS min_purchases,
+                          COALESCE(reactivation_weekly_capacity, %(capacity)s) AS capacity,
+                          COALESCE(reactivation_assignment, %(assignment)s) AS assignment,
+                          COALESCE(level_dormant_tolerance, %(tolerance)s) AS tolerance
+                     FROM res_company WHERE id = %(company_id)s""",
+                min_purchases=DEFAULT_MIN_PURCHASES,
+                capacity=DEFAULT_WEEKLY_CAPACITY,
+                assignment=DEFAULT_ASSIGNMENT_RULE,
+                tolerance=DEFAULT_DORMANT_TOLERANCE,
+                company_id=self.env.company.id,
+            )
+        )[0]
+        if row["assignment"] not in ASSIGNMENT_RULES:
+            row["assignment"] = DEFAULT_ASSIGNMENT_RULE  # a rule of an uninstalled extension
+        return row
+
     def _reactivation_history(self, partner_ids):
         """{partner id: average confirmed order}, untaxed, in the company's currency,
         over the current company's orders."""
@@ -294,12 +360,14 @@ class CrmTeam(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT contact.commercial_partner_id, AVG(so.amount_untaxed / NULLIF(so.currency_rate, 0))
+                SELECT COALESCE(contact.commercial_partner_id, contact.id),
+                       AVG(so.amount_untaxed / NULLIF(so.currency_rate, 0))
                   FROM sale_order so
                   JOIN res_partner contact ON contact.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                   AND contact.commercial_partner_id = ANY(%(ids)s)
-                 GROUP BY contact.commercial_partner_id
+                   AND (contact.commercial_partner_id = ANY(%(ids)s)
+                        OR contact.commercial_partner_id IS NULL AND contact.id = ANY(%(ids)s))
+                 GROUP BY 1
                 """,
                 company_id=company.id,
                 ids=partner_ids,
@@ -326,6 +394,7 @@ class CrmTeam(models.Model):
     def _reactivation_assigner(self):
         members = self._reactivation_members()
         company = self.env.company
+        settings = self._reactivation_settings()
         today = fields.Date.context_today(self)
         week_start = fields.Datetime.to_datetime(today - timedelta(days=today.weekday()))
         Lead = self.env["crm.lead"].with_context(active_test=False)
@@ -335,8 +404,8 @@ class CrmTeam(models.Model):
         latest = Lead.search(base, order="create_date desc, id desc", limit=1)
         return ReactivationAssigner(
             members.ids,
-            company.reactivation_assignment,
-            company.reactivation_weekly_capacity,
+            settings["assignment"],
+            settings["capacity"],
             {user.id: count for user, count in week_counts.items()},
             {user.id: count for user, count in open_counts.items()},
             last_user=latest.user_id.id,
@@ -398,8 +467,11 @@ class CrmTeam(models.Model):
                     "reactivation_days_overdue": row["days_overdue"],
                 }
             )
-        return (
+        # sudo: the reactivation facts (is_reactivation...) are the scan's, written in
+        # superuser mode; the opportunities are handed back in the caller's environment.
+        leads = (
             self.env["crm.lead"]
+            .sudo()
             .with_context(
                 tracking_disable=True,
                 mail_create_nolog=True,
@@ -408,6 +480,7 @@ class CrmTeam(models.Model):
             )
             .create(vals_list)
         )
+        return leads.with_env(self.env)
 
     def _reactivation_first_stage(self):
         return self.env["crm.stage"].search(
@@ -427,21 +500,6 @@ class CrmTeam(models.Model):
                     "each with a call planned.",
                     count=count,
                     team=self.name,
-                ),
-            )
-
-    def _reactivation_notify_admins(self, problem):
-        admins = self.env.ref("base.group_system").users.filtered(
-            lambda user: not user.share and self.env.company in user.company_ids
-        )
-        if admins:
-            self.message_notify(
-                partner_ids=admins.partner_id.ids,
-                subject=self.env._("Reactivation scan skipped"),
-                body=self.env._(
-                    "The reactivation scan of %(company)s did not run: %(problem)s",
-                    company=self.env.company.name,
-                    problem=problem,
                 ),
             )
 
@@ -487,6 +545,4 @@ class CrmTeam(models.Model):
 
     @api.model
     def _get_reactivation_batch_size(self):
-        return int(
-            self.env["ir.config_parameter"].sudo().get_param("odoo_sales_followup.reactivation_batch_size", 1000)
-        )
+        return jobs.get_batch_size(self.env, BATCH_SIZE_PARAMETER, DEFAULT_BATCH_SIZE)
