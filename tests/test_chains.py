@@ -127,11 +127,12 @@ class TestChainTriggers(ChainCommon):
         chain = self._chain("manual", [{"name": "Call"}, {"name": "Meeting", "delay": 7}])
         lead = self._opportunity()
         action = lead.action_start_followup_chain()
-        wizard = self.env[action["res_model"]].with_context(action["context"]).create({"chain_id": chain.id})
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({"chain_id": chain.id})
         wizard.action_start()
         self.assertEqual(self._runs(lead).chain_id, chain)
         with self.assertRaisesRegex(UserError, "already runs"):
-            self.env[action["res_model"]].with_context(action["context"]).create({"chain_id": chain.id}).action_start()
+            Wizard = self.env[action["res_model"]].with_context(**action["context"])
+            Wizard.create({"chain_id": chain.id}).action_start()
 
     def test_conditions(self):
         tag = self.env["crm.tag"].create({"name": "Key account"})

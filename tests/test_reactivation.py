@@ -266,8 +266,8 @@ class TestReactivationSafety(ReactivationCommon):
         with patch.object(Team, "_reactivation_plan_first_calls", killed_in_second_batch):
             try:
                 self._scan()
-            except RuntimeError:
-                pass
+            except RuntimeError as error:
+                self.assertEqual(str(error), "worker killed")
             else:
                 self.fail("the scan should have been interrupted")
         self.env.invalidate_all()

@@ -42,4 +42,4 @@ class ReactivationScanWizardLine(models.TransientModel):
     interval_days = fields.Integer(string="Usual interval (days)", readonly=True)
     days_overdue = fields.Integer(string="Days overdue", readonly=True)
     expected_revenue = fields.Float(string="Expected revenue", readonly=True)
-    priority = fields.Selection(AVAILABLE_PRIORITIES, string="Priority", readonly=True)
+    priority = fields.Selection(AVAILABLE_PRIORITIES, readonly=True)

@@ -62,7 +62,8 @@ class CrmLead(models.Model):
                 )
             )
         # without the caller's defaults (a stage, a type...): the repeat sale is prepared from the deal
-        repeat = self.with_context(clean_context(self.env.context)).create(self._prepare_repeat_sale_values())
+        without_defaults = self.with_env(self.env(context=clean_context(self.env.context)))
+        repeat = without_defaults.create(self._prepare_repeat_sale_values())
         call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
         calls = self.activity_ids.filtered(lambda activity: activity.activity_type_id == call_type)
         calls.action_feedback(feedback=_("Repeat sale opened: %(name)s", name=repeat.name))
@@ -88,8 +89,9 @@ class CrmLead(models.Model):
     # ---- HOOKS ----
 
     def _on_criteria_met(self, lines):
-        super()._on_criteria_met(lines)
+        result = super()._on_criteria_met(lines)
         lines.filtered(lambda line: line.rule == "full_payment").lead_id._plan_after_sale_calls("full_payment")
+        return result
 
     # ---- AFTER-SALE CARE ----
 
@@ -133,5 +135,7 @@ class CrmLead(models.Model):
             )
         # sudo: the call is planned for the deal's salesperson, whoever marked it won or registered the
         # payment; without the caller's defaults, which are meant for their own records
-        self.env["mail.activity"].sudo().with_context(clean_context(self.env.context)).create(vals_list)
+        self.env["mail.activity"].sudo().with_env(self.env(context=clean_context(self.env.context), su=True)).create(
+            vals_list
+        )
         leads.sudo().after_sale_call_date = today

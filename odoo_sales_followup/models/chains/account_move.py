@@ -25,7 +25,7 @@ class AccountMove(models.Model):
         return result
 
     def _compute_payment_state(self):
-        super()._compute_payment_state()
+        result = super()._compute_payment_state()
         paid = self.filtered(
             lambda move: move.move_type == "out_invoice" and move.payment_state in ("paid", "in_payment", "reversed")
         )
@@ -35,6 +35,7 @@ class AccountMove(models.Model):
             before_commit.collect(self.env, PENDING_PAID, self.env["account.move"]._stop_paid_invoice_chains).update(
                 paid_ids
             )
+        return result
 
     def _stop_paid_invoice_chains(self):
         ids = before_commit.take(self.env, PENDING_PAID, set())

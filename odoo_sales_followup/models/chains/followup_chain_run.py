@@ -113,7 +113,7 @@ class FollowupChainRun(models.Model):
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue")
 
     def init(self):
-        super().init()
+        result = super().init()
         # One running instance of a template per document, even under concurrent starts.
         self.env.cr.execute(
             SQL(
@@ -122,6 +122,7 @@ class FollowupChainRun(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return result
 
     @api.depends("chain_id", "res_model", "res_id")
     def _compute_name(self):

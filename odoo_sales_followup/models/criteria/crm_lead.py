@@ -114,7 +114,9 @@ class CrmLead(models.Model):
         if vals_list:
             # sudo: the checklist is the team's, whoever creates the opportunity; without the
             # caller's defaults, which are not the engine's ("default_is_met" once ticked them all)
-            self.env["crm.lead.criterion"].sudo().with_context(clean_context(self.env.context)).create(vals_list)
+            self.env["crm.lead.criterion"].with_env(self.env(context=clean_context(self.env.context), su=True)).create(
+                vals_list
+            )
 
     def _get_required_criteria(self):
         """The criteria this opportunity must meet to be in its current stage."""

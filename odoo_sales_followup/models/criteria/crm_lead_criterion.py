@@ -111,7 +111,9 @@ class CrmLeadCriterion(models.Model):
             defaults = {name: self.env.context[key] for key, name in keys.items() if key in self.env.context}
             if defaults:
                 vals_list = [{**defaults, **vals} for vals in vals_list]
-                lines = self.with_context({key: value for key, value in self.env.context.items() if key not in keys})
+                lines = self.with_env(
+                    self.env(context={key: value for key, value in self.env.context.items() if key not in keys})
+                )
         lines._check_create_values(vals_list)
         vals_list = [lines._prepare_met_values(vals) for vals in vals_list]
         lines = super(CrmLeadCriterion, lines).create(vals_list)

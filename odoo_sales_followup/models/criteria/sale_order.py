@@ -26,10 +26,11 @@ class SaleOrder(models.Model):
         return result
 
     def _compute_amounts(self):
-        super()._compute_amounts()
+        result = super()._compute_amounts()
         # A confirmed order edited: whether its deal is paid in full may change.
         edited = self.filtered(
             lambda order: isinstance(order.id, int) and order.state == "sale" and order.opportunity_id
         )
         if edited:
             self.env["crm.lead"]._queue_criteria_updates(order_ids=edited.ids)
+        return result

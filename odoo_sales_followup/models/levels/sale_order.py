@@ -6,7 +6,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def init(self):
-        super().init()
+        result = super().init()
         # Purchases of a customer in date order, for the relationship level engine.
         create_index(
             self.env.cr,
@@ -15,6 +15,7 @@ class SaleOrder(models.Model):
             ["partner_id", "date_order"],
             where="state = 'sale'",
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):

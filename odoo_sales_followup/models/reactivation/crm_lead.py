@@ -52,7 +52,7 @@ class CrmLead(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # One open reactivation opportunity per customer and company, even with two scans at once.
         if not index_exists(self.env.cr, "crm_lead_followup_reactivation_open_uniq"):
             self.env.cr.execute(
@@ -62,6 +62,7 @@ class CrmLead(models.Model):
                     SQL.identifier(self._table),
                 )
             )
+        return result
 
     @api.depends("is_reactivation", "active", "stage_id.is_won")
     def _compute_reactivation_open(self):
