@@ -162,7 +162,13 @@ class CrmLead(models.Model):
         if not value:
             return self.env[model]
         valid = isinstance(value, int) and not isinstance(value, bool)
-        records = self.env[model].browse(value).exists() if valid else None
+        # one query per record and transaction: a batch assigning leads to a team asks once
+        known = self.env.cr.cache.setdefault("odoo_sales_followup.existing_records", set())
+        records = self.env[model].browse(value) if valid else None
+        if records and (model, value) not in known:
+            records = records.exists()
+            if records:
+                known.add((model, value))
         if not records:
             raise UserError(
                 _(
