@@ -109,12 +109,15 @@ class CrmLead(models.Model):
 
     def _plan_after_sale_calls(self, trigger):
         """Plan the after-sale call of these deals when their company plans it on ``trigger``."""
-        call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
         leads = self.filtered(
             lambda lead: not lead.after_sale_call_date
             and ((lead.company_id or self.env.company).after_sale_trigger or "won") == trigger
         )
-        if not leads or not call_type:
+        if not leads:
+            return
+        # looked up only when a call is due: env.ref costs a query, and every write of a lead comes here
+        call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
+        if not call_type:
             return
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id("crm.lead")
