@@ -89,8 +89,12 @@ class Server:
         self._uids = {}
 
     def _rpc(self, service, method, *args):
-        payload = {"jsonrpc": "2.0", "method": "call", "id": next(self._ids),
-                   "params": {"service": service, "method": method, "args": list(args)}}
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": next(self._ids),
+            "params": {"service": service, "method": method, "args": list(args)},
+        }
         request = urllib.request.Request(
             f"{self.url}/jsonrpc", data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
         )
@@ -156,7 +160,7 @@ def load_checks(paths):
 
 
 def start_server(command, url, log):
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -212,10 +216,31 @@ def main():
         sink.controller.start()
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        command = [*odoo_command, "-d", args.db, "--db-filter", f"^{re.escape(args.db)}$",
-                   "--http-interface", "127.0.0.1", "--http-port", str(port), "--gevent-port", str(free_port()),
-                   "--workers", "0", "--max-cron-threads", "0", "--smtp", "127.0.0.1",
-                   "--smtp-port", str(sink.port), "--logfile", args.log, "--log-level", "info"]
+        command = [
+            *odoo_command,
+            "-d",
+            args.db,
+            "--db-filter",
+            f"^{re.escape(args.db)}$",
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(port),
+            "--gevent-port",
+            str(free_port()),
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "0",
+            "--smtp",
+            "127.0.0.1",
+            "--smtp-port",
+            str(sink.port),
+            "--logfile",
+            args.log,
+            "--log-level",
+            "info",
+        ]
         process = None
         try:
             process = start_server(command, url, args.log)
@@ -236,8 +261,13 @@ def main():
             sink.controller.stop()
         errors = server_errors(args.log)
         if errors:
-            results.append({"check": "the Odoo server's log", "ok": False,
-                            "detail": f"{len(errors)} error(s) logged:\n" + "\n".join(errors)})
+            results.append(
+                {
+                    "check": "the Odoo server's log",
+                    "ok": False,
+                    "detail": f"{len(errors)} error(s) logged:\n" + "\n".join(errors),
+                }
+            )
 
     for result in results:
         print(f"e2e {'ok' if result['ok'] else 'FAILED'}: {result['check']}")
