@@ -22,3 +22,4 @@ from . import test_aftersale
 from . import test_levels_integrity
 from . import test_reactivation_integrity
 from . import test_chains_usability
+from . import test_criteria_usability
