@@ -122,7 +122,7 @@ class ChainCommon(RelationshipLevelCommon):
         action = self._click_done(run, run.step_id, run.activity_id, user)
         self.assertEqual(action.get("res_model"), "followup.chain.done.wizard", action.get("params"))
         Wizard = self.env["followup.chain.done.wizard"].with_user(user or self.env.user)
-        return Wizard.with_context(action["context"]).create(
+        return Wizard.with_context(**action["context"]).create(
             {"outcome_id": outcome.id if outcome else False, "feedback": feedback}
         )
 

@@ -86,6 +86,22 @@ class TestChainDoneOnItsLine(ChainCommon):
         self.assertRecordValues(run, [{"step_id": self.call_step.id, "state": "running"}])
         self.assertFalse(run.line_ids)
 
+    def test_done_with_a_step_of_another_chain_names_nothing_of_it(self):
+        run = self.chain._start(self._opportunity())
+        secret = self._chain("manual", [{"name": "Secret step"}], name="Other chain")
+        for step_id in (secret.step_ids.id, 999999999):
+            action = (
+                run.with_user(self.salesman)
+                .with_context(followup_done_step_id=step_id, followup_done_activity_id=run.activity_id.id)
+                .action_open_done_wizard()
+            )
+            self.assertEqual(
+                action["params"]["message"],
+                "This step is no longer open. The chain “Chain manual: Acme: 10 consulting days” is now at the step "
+                "“Call”, due on 11/20/2026, assigned to Anna Salesman.",
+            )
+        self.assertRecordValues(run, [{"step_id": self.call_step.id, "state": "running"}])
+
     def test_a_forged_wizard_for_the_next_step_is_refused(self):
         run = self.chain._start(self._opportunity())
         call = run.activity_id

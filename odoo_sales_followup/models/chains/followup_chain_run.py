@@ -492,7 +492,8 @@ class FollowupChainRun(models.Model):
         run = self.sudo()  # sudo: the current step, activity and history of a run the user may read
         if run.state == "running" and run.activity_id and run.step_id == step and run.activity_id == activity:
             return False
-        step = step.sudo()
+        # a step of another chain is not named: its id may come from anyone's context
+        step = step.sudo().exists().filtered(lambda step: step.chain_id == run.chain_id)
         line = run.line_ids.filtered(lambda line: line.activity_ref == activity.id)[-1:]
         if line:
             message = _(
