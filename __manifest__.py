@@ -46,6 +46,7 @@
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],
+        "web.assets_backend": ["odoo_sales_followup/static/src/js/*.js"],
     },
     "post_init_hook": "post_init_hook",
     "installable": True,

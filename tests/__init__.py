@@ -21,3 +21,6 @@ from . import test_criteria_integrity
 from . import test_aftersale
 from . import test_levels_integrity
 from . import test_reactivation_integrity
+from . import test_chains_usability
+from . import test_aftersale_usability
+from . import test_criteria_usability

@@ -57,15 +57,21 @@ class ChainCommon(RelationshipLevelCommon):
         cls.colleague = mail_new_test_user(
             cls.env, login="osf_colleague", name="Colin Colleague", groups="sales_team.group_sale_salesman"
         )
+        cls.not_interested_reason = cls.env.ref("odoo_sales_followup.lost_reason_not_interested")
 
     def _chain(self, trigger="manual", steps=None, **values):
-        """A chain with ``steps``: dicts of step values, each optionally with ``outcomes``."""
+        """A chain with ``steps``: dicts of step values, each optionally with ``outcomes`` (an
+        outcome that marks the opportunity lost has the shipped reason *Not interested* unless
+        given another)."""
         step_commands = []
         for sequence, step in enumerate(steps or [{"name": "Call"}], start=1):
             step = dict(step)
             outcomes = step.pop("outcomes", [])
             step.setdefault("activity_type_id", self.call.id)
             step.setdefault("sequence", sequence * 10)
+            for outcome in outcomes:
+                if outcome.get("action") == "lost":
+                    outcome.setdefault("lost_reason_id", self.not_interested_reason.id)
             step["outcome_ids"] = [
                 Command.create(dict(outcome, sequence=index)) for index, outcome in enumerate(outcomes, start=1)
             ]
@@ -111,10 +117,23 @@ class ChainCommon(RelationshipLevelCommon):
         return self.Run.search([("res_model", "=", record._name), ("res_id", "=", record.id)], order="id")
 
     def _done_wizard(self, run, outcome=None, feedback=False, user=None):
-        """The window of the chain's Done button on ``run``, opened by ``user`` (else the test's user)."""
-        Wizard = self.env["followup.chain.done.wizard"]
-        Wizard = Wizard.with_user(user) if user else Wizard
-        return Wizard.create({"run_id": run.id, "outcome_id": outcome.id if outcome else False, "feedback": feedback})
+        """The window of the Done button of ``run``'s line as it shows now (its current step and
+        activity), opened by ``user`` (else the test's user)."""
+        action = self._click_done(run, run.step_id, run.activity_id, user)
+        self.assertEqual(action.get("res_model"), "followup.chain.done.wizard", action.get("params"))
+        Wizard = self.env["followup.chain.done.wizard"].with_user(user or self.env.user)
+        return Wizard.with_context(**action["context"]).create(
+            {"outcome_id": outcome.id if outcome else False, "feedback": feedback}
+        )
+
+    def _click_done(self, run, step, activity, user=None):
+        """What the Done button of a line of ``run`` that shows ``step`` and ``activity`` returns,
+        clicked by ``user`` (else the test's user): the button passes them in its context."""
+        return (
+            run.with_user(user or self.env.user)
+            .with_context(followup_done_step_id=step.id, followup_done_activity_id=activity.id)
+            .action_open_done_wizard()
+        )
 
     def _done(self, run, outcome=None, feedback=False, user=None):
         """Mark the run's current activity done, as the chain's Done button does."""

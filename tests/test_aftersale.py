@@ -92,7 +92,7 @@ class TestAfterSaleCare(SuccessCriteriaCommon):
         for days in (-1, 3651, 10_000_000, 10**12):
             with self.subTest(days=days):
                 message = (
-                    rf"^The after-sale call delay \(days\) of {self.company.name} must be from 0 to 3650 days, "
+                    rf"^The after-sale call delay \(days\) of {self.company.name} must be from 0 to 3650, "
                     rf"not {days}\.$"
                 )
                 with self._refused(ValidationError, message):

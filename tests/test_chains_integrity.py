@@ -212,16 +212,17 @@ class TestChainContextKeys(ChainCommon):
         run.activity_id.action_feedback()
         with self._refused(
             UserError,
-            "The chain “Chain manual: Acme: 10 consulting days” has moved on since this window was opened: "
-            "it is now at the step “Meeting”, due on 11/23/2026",
+            "The step “Call” was already marked done by OdooBot on 11/20/2026. The chain “Chain manual: Acme: "
+            "10 consulting days” is now at the step “Meeting”, due on 11/23/2026, assigned to Anna Salesman.",
         ):
             wizard.action_done()
         self.assertTrue(lead.active, "the outcome chosen for the call is not applied to the meeting")
         self.assertEqual(len(run.line_ids), 1)
         self.assertRecordValues(run, [{"state": "running", "step_id": self.meeting_step.id}])
+        wizard = self._done_wizard(run, user=self.salesman)
         run.action_pause()
-        with self._refused(UserError, r"is no longer running \(status: Paused\)"):
-            self._done_wizard(run, user=self.salesman).action_done()
+        with self._refused(UserError, "is no longer open. The chain .* has no open step: its status is Paused."):
+            wizard.action_done()
 
 
 @tagged("post_install", "-at_install", "sales_followup_chains")

@@ -66,7 +66,8 @@ class TestChainOverdueJob(ChainCommon):
         self.assertEqual(len(notice), 1)
         self.assertEqual(notice.partner_ids, self.branch_admin.partner_id)
         self.assertIn(
-            "stopped in Branch B after 0 of its 1 overdue invoices: the calendar of the branch is broken", notice.body
+            "stopped in Branch B: the calendar of the branch is broken. Overdue invoices processed: 0 of 1.",
+            notice.body,
         )
         # the next run goes on where it stopped
         self.Chain._cron_start_overdue_chains()
@@ -118,7 +119,7 @@ class TestChainQueryCounts(ChainCommon):
         return runs
 
     def _done(self, runs):
-        return {run: (run.activity_id.summary, run.activity_id.date_deadline) for run in runs}
+        return {run: (run.activity_id.summary, run.activity_id.date_deadline, run.activity_id.id) for run in runs}
 
     def test_display_names_of_a_list_of_runs(self):
         self._started_runs(1).with_user(self.salesman).mapped("display_name")  # warms the caches

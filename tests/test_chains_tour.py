@@ -17,11 +17,17 @@ class TestChainTour(HttpCase, ChainCommon):
                     ],
                 },
                 {"name": "Send the contract", "activity_type_id": self.todo.id, "delay": 1},
+                {"name": "Meeting", "activity_type_id": self.todo.id, "delay": 2},
+                {"name": "Follow-up call", "activity_type_id": self.todo.id, "delay": 3},
             ],
         )
         lead = self._opportunity()
         run = chain._start(lead)
         self.start_tour(f"/odoo/crm/{lead.id}", "odoo_sales_followup_chain_outcome", login="osf_salesman")
-        self.assertEqual(run.step_id.name, "Send the contract")
-        self.assertEqual(run.line_ids.outcome_id.name, "Reached")
+        # the call with its outcome, the contract in the chatter, the meeting in "another tab";
+        # the Done clicked on the meeting's stale line did nothing
+        self.assertEqual(run.step_id.name, "Follow-up call")
+        self.assertEqual(run.line_ids.mapped("name"), ["Call about the proposal", "Send the contract", "Meeting"])
+        self.assertEqual(run.line_ids[0].outcome_id.name, "Reached")
         self.assertEqual(run.line_ids.user_id, self.salesman)
+        self.assertEqual(run.activity_id.summary, "Follow-up call")

@@ -37,9 +37,9 @@ class TestChainTemplateValidation(ChainCommon):
             (step, {"delay": -1}, "is -1: it must be from 0 to 3650"),
             (outcome, {"delay": 10_000_000}, outcome_delay),
             (outcome, {"delay": -2}, "repeats after -2"),
-            (outcome, {"max_repeat": 0}, "repeats the step up to 0 times: it must be from 1 to 100"),
-            (outcome, {"max_repeat": 101}, "repeats the step up to 101 times: it must be from 1 to 100"),
-            (outcome, {"action": "next", "max_repeat": -1}, "up to -1 times: it must be from 0 to 100"),
+            (outcome, {"max_repeat": 0}, "“Repeat up to” is 0, it must be from 1 to 100"),
+            (outcome, {"max_repeat": 101}, "“Repeat up to” is 101, it must be from 1 to 100"),
+            (outcome, {"action": "next", "max_repeat": -1}, "“Repeat up to” is -1, it must be from 0 to 100"),
         ]
         for record, values, message in refusals:
             with self._refused(ValidationError, message):

@@ -158,7 +158,7 @@ class TestSuccessCriteria(SuccessCriteriaCommon):
         self.assertTrue(line.met_date)
         self.assertEqual(self._criteria_note(deal), "<ul><li>Contract signed: met</li></ul>")
 
-        with self._refused(ValidationError, "can only be met with the date of the fact"):
+        with self._refused(ValidationError, 'can only be met with its date: fill in "Date"'):
             self._tick(deal, self.act_signed, attachment_ids=[Command.set(attachment.ids)])
         self._tick(deal, self.act_signed, attachment_ids=[Command.set(attachment.ids)], fact_date="2026-11-20")
         self.assertEqual(self._met(deal), self.contract_signed | self.act_signed)

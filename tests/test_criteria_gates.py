@@ -4,8 +4,10 @@ from odoo.tests import tagged
 
 from .common_criteria import SuccessCriteriaCommon
 
-MISSING_GATE = r"missing Proposal accepted, Prepayment received\."
-MISSING_TO_WIN = r'^"Acme ERP rollout" cannot be marked won: missing Acceptance act signed, Full payment received\.'
+MISSING_GATE = r"Still missing: Proposal accepted; Prepayment received\."
+MISSING_TO_WIN = (
+    r'^"Acme ERP rollout" cannot be marked won yet\. Still missing: Acceptance act signed; Full payment received\.'
+)
 OVERRIDE_HINT = "A sales administrator can move it anyway with Override criteria, giving a reason."
 
 
@@ -24,7 +26,7 @@ class TestCriteriaGates(SuccessCriteriaCommon):
         deal = self._deal()
         with self._refused(
             UserError,
-            rf'^"Acme ERP rollout" cannot move to stage "Payment receipt": {MISSING_GATE}\n{OVERRIDE_HINT}$',
+            rf'^"Acme ERP rollout" cannot move to stage "Payment receipt" yet. {MISSING_GATE}\n{OVERRIDE_HINT}$',
         ):
             deal.with_user(self.salesman).stage_id = self.stage_payment
         self.assertEqual(deal.stage_id, self.stage_new)
@@ -51,7 +53,8 @@ class TestCriteriaGates(SuccessCriteriaCommon):
     def test_gated_stage_refused_by_drag_and_drop(self):
         deal = self._deal()
         # what the kanban view sends when a card is dropped in another column
-        with self._refused(UserError, rf'^"Acme ERP rollout" cannot move to stage "Payment receipt": {MISSING_GATE}'):
+        refused = rf'^"Acme ERP rollout" cannot move to stage "Payment receipt" yet\. {MISSING_GATE}'
+        with self._refused(UserError, refused):
             deal.with_user(self.salesman).web_save({"stage_id": self.stage_payment.id}, specification={})
         self.assertEqual(deal.stage_id, self.stage_new)
 
@@ -59,7 +62,8 @@ class TestCriteriaGates(SuccessCriteriaCommon):
         deal = self._deal()
         self._confirm_and_prepay(deal, amount=None)
         self.assertEqual(self._met(deal), self.proposal_accepted | self.prepayment | self.full_payment)
-        with self._refused(UserError, r'^"Acme ERP rollout" cannot be marked won: missing Acceptance act signed\.\n'):
+        refused = r'^"Acme ERP rollout" cannot be marked won yet\. Still missing: Acceptance act signed\.\n'
+        with self._refused(UserError, refused):
             deal.with_user(self.salesman).action_set_won()
         self.assertEqual((deal.stage_id, deal.probability < 100), (self.stage_new, True))
 
@@ -89,7 +93,7 @@ class TestCriteriaGates(SuccessCriteriaCommon):
     def test_salesman_cannot_bypass_the_gate(self):
         deal = self._deal()
         sneaky = deal.with_user(self.salesman).with_context(followup_criteria_override="I say so")
-        with self._refused(UserError, rf'cannot move to stage "Payment receipt": {MISSING_GATE}'):
+        with self._refused(UserError, rf'cannot move to stage "Payment receipt" yet. {MISSING_GATE}'):
             sneaky.stage_id = self.stage_payment
         with self._refused(AccessError, "You are not allowed to create"):
             self.env["crm.lead.criteria.override"].with_user(self.salesman).create(
@@ -161,14 +165,15 @@ class TestCriteriaGatePaths(SuccessCriteriaCommon):
             .create({"name": "convert", "action": "nothing"})
         )
         with self._refused(
-            UserError, rf'^"Inbound request" cannot become an opportunity in stage "Payment receipt": {MISSING_GATE}'
+            UserError,
+            rf'^"Inbound request" cannot become an opportunity in stage "Payment receipt" yet\. {MISSING_GATE}',
         ):
             wizard.action_apply()
         self.assertEqual((lead.type, lead.stage_id, lead.criteria_count), ("lead", self.stage_payment, 0))
 
     def test_convert_opportunity_and_write_type_into_a_gated_stage(self):
         lead = self._lead()
-        message = rf'^"Inbound request" cannot become an opportunity in stage "Payment receipt": {MISSING_GATE}'
+        message = rf'^"Inbound request" cannot become an opportunity in stage "Payment receipt" yet. {MISSING_GATE}'
         with self._refused(UserError, message):
             lead.with_user(self.salesman).convert_opportunity(self.acme)
         with self._refused(UserError, message):
@@ -183,15 +188,15 @@ class TestCriteriaGatePaths(SuccessCriteriaCommon):
         )
 
     def test_lead_is_not_won_without_its_criteria(self):
-        with self._refused(UserError, r'^"Won lead" cannot be marked won: missing Acceptance act signed'):
+        with self._refused(UserError, r'^"Won lead" cannot be marked won yet. Still missing: Acceptance act signed'):
             self._lead(name="Won lead", stage_id=self.stage_won.id)
         lead = self._lead(name="Plain lead", stage_id=self.stage_proposal.id)
-        with self._refused(UserError, r'^"Plain lead" cannot be marked won: missing Acceptance act signed'):
+        with self._refused(UserError, r'^"Plain lead" cannot be marked won yet. Still missing: Acceptance act signed'):
             lead.with_user(self.salesman).write({"stage_id": self.stage_won.id})
         self.assertEqual(lead.stage_id, self.stage_proposal)
 
     def test_create_in_a_gated_stage(self):
-        message = rf'^"Acme ERP rollout" cannot be created in stage "Payment receipt": {MISSING_GATE}'
+        message = rf'^"Acme ERP rollout" cannot be created in stage "Payment receipt" yet. {MISSING_GATE}'
         with self._refused(UserError, message):
             self._deal(stage_id=self.stage_payment.id)
         # the hole: the checklist the engine added took the caller's "default_is_met" and met every line
@@ -214,8 +219,8 @@ class TestCriteriaGatePaths(SuccessCriteriaCommon):
         won_stage = quick.stage_id
         with self._refused(
             UserError,
-            r'^"Quick sale" is won and cannot move to sales team "Projects": '
-            r"missing Acceptance act signed, Full payment received\.",
+            r'^"Quick sale" is won and cannot move to sales team "Projects" yet. '
+            r"Still missing: Acceptance act signed; Full payment received\.",
         ):
             quick.with_user(self.salesman).write({"team_id": self.team.id})
         self.assertEqual((quick.team_id, quick.stage_id, quick.probability), (retail, won_stage, 100))
@@ -252,7 +257,7 @@ class TestCriteriaGatePaths(SuccessCriteriaCommon):
         self.assertEqual(len(result["messages"]), 1)
         self.assertRegex(
             result["messages"][0]["message"],
-            rf'^"Imported deal" cannot be created in stage "Payment receipt": {MISSING_GATE}',
+            rf'^"Imported deal" cannot be created in stage "Payment receipt" yet. {MISSING_GATE}',
         )
 
         deal = self._deal()
@@ -260,7 +265,7 @@ class TestCriteriaGatePaths(SuccessCriteriaCommon):
         self.assertEqual(result["ids"], False)
         self.assertRegex(
             result["messages"][0]["message"],
-            rf'^"Acme ERP rollout" cannot move to stage "Payment receipt": {MISSING_GATE}',
+            rf'^"Acme ERP rollout" cannot move to stage "Payment receipt" yet. {MISSING_GATE}',
         )
         self.assertEqual(deal.stage_id, self.stage_new)
 

@@ -15,7 +15,9 @@ FULL_PAYMENT_AUTOMATIC = (
     r"and unmet when its documents no longer show it: it cannot be ticked or unticked by hand\. "
     r"A sales administrator can confirm it by hand, giving a reason\."
 )
-MISSING_TO_WIN = r'^"Acme ERP rollout" cannot be marked won: missing Acceptance act signed, Full payment received\.'
+MISSING_TO_WIN = (
+    r'^"Acme ERP rollout" cannot be marked won yet\. Still missing: Acceptance act signed; Full payment received\.'
+)
 
 
 @tagged("post_install", "-at_install", "sales_followup_criteria")
@@ -67,7 +69,8 @@ class TestCriteriaForgery(SuccessCriteriaCommon):
             with self.subTest(user=user.name, team_allows_overrides=override):
                 with self._refused(UserError, MISSING_TO_WIN):
                     deal.with_user(user).with_context(**context).action_set_won()
-                with self._refused(UserError, r'cannot move to stage "Payment receipt": missing Proposal accepted'):
+                refused = r'cannot move to stage "Payment receipt" yet\. Still missing: Proposal accepted'
+                with self._refused(UserError, refused):
                     deal.with_user(user).with_context(**context).write({"stage_id": self.stage_payment.id})
                 self.assertEqual(deal.stage_id, self.stage_new)
         self.assertFalse(deal.message_ids.filtered(lambda message: "Reason" in (message.body or "")))
@@ -158,7 +161,7 @@ class TestAutomaticCriteriaByHand(SuccessCriteriaCommon):
             Wizard.with_user(self.salesman).create({"line_id": prepayment.id, "reason": "I say so"})
         cases = [
             (prepayment, "   ", r"^Give the reason why the criterion is met although its documents do not show it\.$"),
-            (prepayment, "x" * 2001, r"^The reason is 2001 characters long; keep it to 2000 characters\.$"),
+            (prepayment, "x" * 2001, r"^The reason is too long \(characters: 2001, at most 2000\): shorten it\.$"),
             (
                 self._line(deal, self.positive_review),
                 "Said so",
@@ -293,12 +296,12 @@ class TestCriteriaInputs(SuccessCriteriaCommon):
         for call in (lambda: Criterion.create({"name": long_name}), lambda: criterion.write({"name": long_name})):
             with self._refused(
                 ValidationError,
-                r'^The name of a success criterion is 10000 characters long \("x{40}\.\.\."\); '
-                r"keep it to 200 characters\.$",
+                r'^The name of a success criterion is too long \("x{40}\.\.\.", characters: 10000, at most 200\): '
+                r"shorten it\.$",
             ):
                 call()
         with self._refused(
-            ValidationError, r"^The description of a success criterion is 5001 characters long; keep it to 5000"
+            ValidationError, r"^The description of a success criterion is too long \(characters: 5001, at most 5000\)"
         ):
             criterion.write({"description": "y" * 5001})
         with self._refused(

@@ -150,13 +150,16 @@ class TestReactivationScan(ReactivationCommon):
         ref = self.env.ref
         Done = self.env["followup.chain.done.wizard"]
         no_answer = ref("odoo_sales_followup.chain_reactivation_calls_outcome_no_answer")
-        Done.create({"run_id": run.id, "outcome_id": no_answer.id}).action_done()
+        # Done acts on the step and activity its line shows
+        line = {"run_id": run.id, "step_id": run.step_id.id, "activity_ref": run.activity_id.id}
+        Done.create({**line, "outcome_id": no_answer.id}).action_done()
         call_type = ref("odoo_sales_followup.mail_activity_type_reactivation_call")
         self.assertEqual(run.activity_id.activity_type_id, call_type)
         self.assertGreater(run.activity_id.date_deadline, fields.Date.context_today(lead), "called again later")
 
         competitor = ref("odoo_sales_followup.chain_reactivation_calls_outcome_competitor")
-        Done.create({"run_id": run.id, "outcome_id": competitor.id}).action_done()
+        line = {"run_id": run.id, "step_id": run.step_id.id, "activity_ref": run.activity_id.id}
+        Done.create({**line, "outcome_id": competitor.id}).action_done()
         self.assertRecordValues(lead, [{"active": False, "lost_reason_id": self.churn_competitor.id}])
 
     def test_without_the_chain_a_single_call(self):

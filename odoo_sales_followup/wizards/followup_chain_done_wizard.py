@@ -7,34 +7,36 @@ class FollowupChainDoneWizard(models.TransientModel):
     _description = "Mark a chain activity done"
 
     run_id = fields.Many2one("followup.chain.run", string="Chain", required=True, readonly=True)
-    # The step and activity the window was opened for: if the chain moves on meanwhile (someone
-    # else marked the step done), the outcome chosen here is refused, not applied to another step.
-    step_id = fields.Many2one(
-        "followup.chain.step", string="Step", compute="_compute_run_position", store=True, precompute=True
-    )
-    activity_id = fields.Many2one(
-        "mail.activity", string="Activity", compute="_compute_run_position", store=True, precompute=True
-    )
+    # The step and activity of the line the user clicked Done on (``followup.chain.run.
+    # _action_open_done_wizard``), never the run's current ones: if the chain moves on meanwhile,
+    # the outcome chosen here is refused, not applied to another step. The activity by its id: once
+    # marked done elsewhere it is gone, and the refusal still names who did it and when.
+    step_id = fields.Many2one("followup.chain.step", string="Step", required=True, readonly=True)
+    activity_ref = fields.Integer(string="Activity id", required=True, readonly=True)
     has_outcomes = fields.Boolean(compute="_compute_has_outcomes")
     outcome_id = fields.Many2one("followup.chain.outcome", string="Outcome", domain="[('step_id', '=', step_id)]")
+    outcome_effect = fields.Char(compute="_compute_outcome_effect", string="What happens next")
     feedback = fields.Text()
-
-    @api.depends("run_id")
-    def _compute_run_position(self):
-        for wizard in self:
-            wizard.step_id = wizard.run_id.step_id
-            wizard.activity_id = wizard.run_id.activity_id
 
     @api.depends("step_id")
     def _compute_has_outcomes(self):
         for wizard in self:
             wizard.has_outcomes = bool(wizard.step_id.outcome_ids)
 
+    @api.depends("run_id", "step_id", "outcome_id")
+    def _compute_outcome_effect(self):
+        for wizard in self:
+            if wizard.has_outcomes and not wizard.outcome_id:
+                wizard.outcome_effect = False
+            else:
+                wizard.outcome_effect = wizard.run_id._describe_outcome(wizard.step_id, wizard.outcome_id)
+
     def action_done(self):
         self.ensure_one()
         run = self.run_id
-        run._check_done_step(self.step_id, self.activity_id)
+        activity = self.env["mail.activity"].browse(self.activity_ref)
+        run._check_done_step(self.step_id, activity)
         if self.has_outcomes and not self.outcome_id:
-            raise UserError(_("Choose the outcome of “%s”.", self.activity_id.summary or self.step_id.name))
-        run._action_done_step(self.activity_id, self.outcome_id, self.feedback)
+            raise UserError(_("Choose the outcome of “%s”.", activity.summary or self.step_id.name))
+        run._action_done_step(activity, self.outcome_id, self.feedback)
         return {"type": "ir.actions.act_window_close"}

@@ -9,12 +9,26 @@ class FollowupChainStartWizard(models.TransientModel):
     # Not required in the database: a window opened without records says so (_get_records).
     res_model = fields.Char()
     res_ids = fields.Json()
+    available_chain_ids = fields.Many2many(
+        "followup.chain", compute="_compute_available_chain_ids", string="Chains that can start"
+    )
     chain_id = fields.Many2one(
         "followup.chain",
         string="Chain",
         required=True,
-        domain="[('res_model', '=', res_model), ('step_ids', '!=', False)]",
+        domain="[('id', 'in', available_chain_ids)]",
     )
+
+    @api.depends("res_model", "res_ids")
+    def _compute_available_chain_ids(self):
+        Chain = self.env["followup.chain"]
+        for wizard in self:
+            try:
+                records = wizard._get_records()
+            except UserError:
+                wizard.available_chain_ids = Chain
+                continue
+            wizard.available_chain_ids = Chain._get_startable_by_hand(records)
 
     @api.model
     def _action_open(self, records):

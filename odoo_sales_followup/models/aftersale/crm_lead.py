@@ -24,6 +24,11 @@ class CrmLead(models.Model):
     after_sale_call_date = fields.Date(
         string="After-sale call planned on", readonly=True, copy=False, help="Set once the after-sale call is planned."
     )
+    after_sale_call_due = fields.Date(
+        compute="_compute_after_sale_call_due",
+        string="After-sale call due on",
+        help="The due date of the open after-sale call.",
+    )
 
     def _compute_repeat_sale_count(self):
         counts = dict(
@@ -33,6 +38,15 @@ class CrmLead(models.Model):
         )
         for lead in self:
             lead.repeat_sale_count = counts.get(lead, 0)
+
+    @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id")
+    def _compute_after_sale_call_due(self):
+        call_type = self._get_after_sale_call_type() if self.activity_ids else None
+        for lead in self:
+            deadlines = lead.activity_ids.filtered(lambda activity: activity.activity_type_id == call_type).mapped(
+                "date_deadline"
+            )
+            lead.after_sale_call_due = min(deadlines) if deadlines else False
 
     # ---- CRUD ----
 
@@ -61,10 +75,12 @@ class CrmLead(models.Model):
                     deal=self.name,
                 )
             )
+        if open_repeat := self._get_open_repeat_sale():
+            return open_repeat
         # without the caller's defaults (a stage, a type...): the repeat sale is prepared from the deal
         without_defaults = self.with_env(self.env(context=clean_context(self.env.context)))
         repeat = without_defaults.create(self._prepare_repeat_sale_values())
-        call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
+        call_type = self._get_after_sale_call_type()
         calls = self.activity_ids.filtered(lambda activity: activity.activity_type_id == call_type)
         calls.action_feedback(feedback=_("Repeat sale opened: %(name)s", name=repeat.name))
         self.message_post(
@@ -72,13 +88,7 @@ class CrmLead(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "crm.lead",
-            "res_id": repeat.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
+        return self._get_repeat_sale_form(repeat)
 
     def action_view_repeat_sales(self):
         self.ensure_one()
@@ -94,6 +104,61 @@ class CrmLead(models.Model):
         return result
 
     # ---- AFTER-SALE CARE ----
+
+    def _get_open_repeat_sale(self):
+        """When this deal already has an open repeat sale (active, neither won nor lost): the
+        action that opens it, with a notification saying so; else None. One that the user may
+        not read is refused with a message naming it and its salesperson."""
+        self.ensure_one()
+        # sudo: a repeat sale of another salesperson must be found too, not duplicated
+        repeat = self.sudo().search(
+            [
+                ("origin_lead_id", "=", self.id),
+                ("type", "=", "opportunity"),
+                ("active", "=", True),
+                ("stage_id.is_won", "=", False),
+            ],
+            order="id",
+            limit=1,
+        )
+        if not repeat:
+            return None
+        values = {"deal": self.name, "repeat": repeat.name, "user": repeat.user_id.name or _("nobody")}
+        if not repeat.with_env(self.env).has_access("read"):
+            raise UserError(
+                _(
+                    '"%(deal)s" already has an open repeat sale, "%(repeat)s" (salesperson: %(user)s): ask them '
+                    "rather than opening another one.",
+                    **values,
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": _("Repeat sale already open"),
+                "message": _(
+                    '"%(deal)s" already has an open repeat sale, "%(repeat)s" (salesperson: %(user)s): it is '
+                    "opened instead of a new one.",
+                    **values,
+                ),
+                "sticky": False,
+                "next": self._get_repeat_sale_form(repeat.with_env(self.env)),
+            },
+        }
+
+    def _get_repeat_sale_form(self, repeat):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": repeat.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _get_after_sale_call_type(self):
+        return self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
 
     def _prepare_repeat_sale_values(self):
         return {
@@ -116,7 +181,7 @@ class CrmLead(models.Model):
         if not leads:
             return
         # looked up only when a call is due: env.ref costs a query, and every write of a lead comes here
-        call_type = self.env.ref("odoo_sales_followup.mail_activity_type_after_sale_call", raise_if_not_found=False)
+        call_type = self._get_after_sale_call_type()
         if not call_type:
             return
         today = fields.Date.context_today(self)

@@ -44,7 +44,7 @@ class ResCompany(models.Model):
         if isinstance(days, int) and not isinstance(days, bool) and not 0 <= days <= MAX_AFTER_SALE_DELAY_DAYS:
             raise ValidationError(
                 _(
-                    "The after-sale call delay (days) of %(company)s must be from 0 to %(max)s days, not %(days)s.",
+                    "The after-sale call delay (days) of %(company)s must be from 0 to %(max)s, not %(days)s.",
                     company=company_name or "",
                     max=MAX_AFTER_SALE_DELAY_DAYS,
                     days=days,

@@ -295,8 +295,9 @@ class FollowupChain(models.Model):
 
     def _action_start(self, records):
         """Start this chain by hand on ``records`` (the "Start a chain" window): refused with a
-        message unless the chain is active, has steps and runs on records of that model, and
-        the user may edit the records. Returns the runs started."""
+        message unless the chain is active, is started by hand, has steps, runs on records of
+        that model, the user may edit the records, and it runs on none of them yet. Returns the
+        runs started."""
         self.ensure_one()
         models = dict(self._fields["res_model"]._description_selection(self.env))
         if not self.active:
@@ -310,6 +311,15 @@ class FollowupChain(models.Model):
                     model=models.get(records._name, records._description),
                 )
             )
+        if self.trigger != "manual":
+            triggers = dict(self._fields["trigger"]._description_selection(self.env))
+            raise UserError(
+                _(
+                    "The chain “%(chain)s” starts by itself (trigger: %(trigger)s): it cannot be started by hand.",
+                    chain=self.name,
+                    trigger=triggers.get(self.trigger, self.trigger),
+                )
+            )
         if not self.step_ids:
             raise UserError(_("The chain “%s” has no steps yet: add its steps first.", self.name))
         if forbidden := records - records._filtered_access("write"):
@@ -320,16 +330,39 @@ class FollowupChain(models.Model):
                     ids=", ".join(str(record_id) for record_id in forbidden.ids[:10]),
                 )
             )
+        busy = {res_id for _chain_id, res_id in self.env["followup.chain.run"]._get_open_pairs(self, records)}
+        if busy:
+            raise UserError(
+                _(
+                    "The chain “%(chain)s” already runs on “%(records)s”: stop it there first to start it again.",
+                    chain=self.name,
+                    records="”, “".join(records.filtered(lambda record: record.id in busy).mapped("display_name")[:5]),
+                )
+            )
         runs = self._start(records)
         if not runs:
             raise UserError(
                 _(
-                    "The chain “%s” did not start: it already runs on these records or their sales team, "
-                    "tags, stage, amount or customer level do not meet its conditions.",
+                    "The chain “%s” did not start: the sales team, tags, stage, amount or customer level of "
+                    "these records do not meet its conditions.",
                     self.name,
                 )
             )
         return runs
+
+    @api.model
+    def _get_startable_by_hand(self, records):
+        """The chains that *Start a chain* offers on ``records``: active, started by hand, with
+        steps, of their model, running on none of them, and whose conditions they all meet."""
+        chains = self.search([("res_model", "=", records._name), ("trigger", "=", "manual"), ("step_ids", "!=", False)])
+        if not chains or not records:
+            return self.browse()
+        busy = {chain_id for chain_id, _res_id in self.env["followup.chain.run"]._get_open_pairs(chains, records)}
+        # sudo: the conditions are read as the engine reads them when it starts the chain
+        records_sudo = records.sudo()
+        return chains.filtered(
+            lambda chain: chain.id not in busy and all(chain.sudo()._matches(record) for record in records_sudo)
+        )
 
     def _get_steps(self):
         """The steps in their order (without the query of ``sorted()``)."""
@@ -399,8 +432,8 @@ class FollowupChain(models.Model):
                     _("Activity chains of overdue invoices not started"),
                     _(
                         "The scheduled action “Sales follow-up: start the chains of overdue invoices” stopped "
-                        "in %(company)s after %(started)s of its %(count)s overdue invoices: %(error)s. The other "
-                        "companies were processed; the next run goes on from there.",
+                        "in %(company)s: %(error)s. Overdue invoices processed: %(started)s of %(count)s. The "
+                        "other companies were processed; the next run goes on from there.",
                         company=company.name,
                         started=started,
                         count=len(invoice_ids),

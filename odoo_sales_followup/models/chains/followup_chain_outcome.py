@@ -38,11 +38,16 @@ class FollowupChainOutcome(models.Model):
         "followup.chain.step", string="Jump to", ondelete="restrict", domain="[('chain_id', '=', chain_id)]"
     )
     stage_id = fields.Many2one("crm.stage", string="Move to stage", ondelete="restrict", check_company=True)
-    lost_reason_id = fields.Many2one("crm.lost.reason", string="Lost reason", ondelete="restrict")
+    lost_reason_id = fields.Many2one(
+        "crm.lost.reason",
+        string="Lost reason",
+        ondelete="restrict",
+        help="Written on the opportunity this outcome marks lost; required with “Mark the opportunity lost”.",
+    )
 
     # ---- CONSTRAINTS ----
 
-    @api.constrains("action", "delay", "max_repeat", "jump_step_id", "stage_id", "step_id")
+    @api.constrains("action", "delay", "max_repeat", "jump_step_id", "stage_id", "lost_reason_id", "step_id")
     def _check_action(self):
         for outcome in self:
             names = {"outcome": outcome.name, "step": outcome.step_id.name, "chain": outcome.chain_id.name}
@@ -60,8 +65,9 @@ class FollowupChainOutcome(models.Model):
             if not low <= outcome.max_repeat <= MAX_REPEAT:
                 raise ValidationError(
                     _(
-                        "The outcome “%(outcome)s” of the step “%(step)s” (chain “%(chain)s”) repeats the step "
-                        "up to %(count)s times: it must be from %(min)s to %(max)s.",
+                        "The outcome “%(outcome)s” of the step “%(step)s” (chain “%(chain)s”): “%(field)s” is "
+                        "%(count)s, it must be from %(min)s to %(max)s.",
+                        field=outcome._fields["max_repeat"]._description_string(self.env),
                         count=outcome.max_repeat,
                         min=low,
                         max=MAX_REPEAT,
@@ -83,6 +89,14 @@ class FollowupChainOutcome(models.Model):
                     )
             if outcome.action == "stage" and not outcome.stage_id:
                 raise ValidationError(_("The outcome “%s” moves the opportunity: choose the stage.", outcome.name))
+            if outcome.action == "lost" and not outcome.lost_reason_id:
+                raise ValidationError(
+                    _(
+                        "The outcome “%(outcome)s” of the step “%(step)s” (chain “%(chain)s”) marks the "
+                        "opportunity lost: choose its lost reason.",
+                        **names,
+                    )
+                )
         self.step_id.chain_id._check_exit()
 
     # ---- CRUD ----

@@ -254,7 +254,8 @@ class FollowupChainRun(models.Model):
         runs = self._check_action_access()
         paused = runs.filtered(lambda run: run.state == "paused")
         paused.write({"state": "running"})
-        paused._schedule(fields.Date.context_today(self))
+        # the step is planned again for today, whatever its delay: it was due while paused
+        paused._schedule(fields.Date.context_today(self), dict.fromkeys(paused, (0, "days")))
         return True
 
     def action_stop(self):
@@ -263,17 +264,56 @@ class FollowupChainRun(models.Model):
         return True
 
     def action_open_done_wizard(self):
+        """The *Done* button of a chain's line (and of the run's form): the window for the step
+        and activity the line showed, which the button passes in its context
+        (``followup_done_step_id``, ``followup_done_activity_id``: what the user saw, checked
+        against the run, never trusted). Without them, nothing is opened: the run's current step
+        may be one the user has not seen."""
+        self.ensure_one()
+        context = self.env.context
+        return self._action_open_done_wizard(
+            context.get("followup_done_step_id"), context.get("followup_done_activity_id")
+        )
+
+    def _action_open_done_wizard(self, step_id, activity_id):
+        """The Done window for the step ``step_id`` and its activity ``activity_id`` (ids) of this
+        run, as the user saw them; when the chain has moved on since, a notification that says
+        who did that step and when, where the chain is now, and reloads the record to show it."""
         self.ensure_one()
         self.check_access("read")
-        if not self.activity_id:
-            raise UserError(_("The chain “%s” has no open activity to mark done.", self.name))
+        if not (type(step_id) is int and type(activity_id) is int and step_id > 0 and activity_id > 0):
+            raise UserError(
+                _(
+                    "Mark the step done from the chain's line on its opportunity or invoice: it says which step "
+                    "you did (the chain “%(chain)s” was given step “%(step)s”, activity “%(activity)s”).",
+                    chain=self.name,
+                    step=str(step_id)[:40],
+                    activity=str(activity_id)[:40],
+                )
+            )
+        step = self.env["followup.chain.step"].browse(step_id)
+        activity = self.env["mail.activity"].browse(activity_id)
+        if message := self._get_done_step_refusal(step, activity):
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "title": _("Already done"),
+                    "message": message,
+                    "sticky": False,
+                    # the line the user clicked is behind the chain: closing reloads the record the
+                    # button is on (its form and tab stay open), which shows where the chain is now
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         return {
             "type": "ir.actions.act_window",
             "name": _("Mark done"),
             "res_model": "followup.chain.done.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_run_id": self.id},
+            "context": {"default_run_id": self.id, "default_step_id": step_id, "default_activity_ref": activity_id},
         }
 
     def action_open_record(self):
@@ -441,29 +481,86 @@ class FollowupChainRun(models.Model):
     def _check_done_step(self, step, activity):
         """Raise a UserError unless ``activity`` of ``step`` is still what this run waits for
         (a window opened earlier may be behind the chain); the message says where it is now."""
+        if message := self._get_done_step_refusal(step, activity):
+            raise UserError(message)
+
+    def _get_done_step_refusal(self, step, activity):
+        """Why ``activity`` of ``step`` cannot be marked done on this run (who did it and when, and
+        where the chain is now), or False when it is the run's open activity."""
         self.ensure_one()
         self.check_access("read")
-        run = self.sudo()  # sudo: the current step and activity of a run the user may read
-        if run.state != "running":
-            raise UserError(
-                _(
-                    "The chain “%(chain)s” is no longer running (status: %(state)s): there is no step to mark done.",
-                    chain=run.name,
-                    state=dict(run._fields["state"]._description_selection(self.env))[run.state],
-                )
+        run = self.sudo()  # sudo: the current step, activity and history of a run the user may read
+        if run.state == "running" and run.activity_id and run.step_id == step and run.activity_id == activity:
+            return False
+        # a step of another chain is not named: its id may come from anyone's context
+        step = step.sudo().exists().filtered(lambda step: step.chain_id == run.chain_id)
+        line = run.line_ids.filtered(lambda line: line.activity_ref == activity.id)[-1:]
+        if line:
+            message = _(
+                "The step “%(step)s” was already marked done by %(user)s on %(date)s.",
+                step=line.name or step.name,
+                user=line.user_id.name or _("someone"),
+                date=format_date(self.env, line.date_done),
             )
-        if not run.activity_id:
-            raise UserError(_("The chain “%s” has no open activity to mark done.", run.name))
-        if run.step_id != step or run.activity_id != activity:
-            raise UserError(
-                _(
-                    "The chain “%(chain)s” has moved on since this window was opened: it is now at the step "
-                    "“%(step)s”, due on %(date)s. Close this window and mark that step done.",
-                    chain=run.name,
-                    step=run.step_id.name,
-                    date=format_date(self.env, run.activity_id.date_deadline),
-                )
+        elif step:
+            message = _("The step “%(step)s” is no longer open.", step=step.name)
+        else:
+            message = _("This step is no longer open.")
+        if run.state == "running" and run.activity_id:
+            where = _(
+                "The chain “%(chain)s” is now at the step “%(step)s”, due on %(date)s, assigned to %(user)s.",
+                chain=run.name,
+                step=run.step_id.name,
+                date=format_date(self.env, run.activity_id.date_deadline),
+                user=run.activity_id.user_id.name,
             )
+        else:
+            where = _(
+                "The chain “%(chain)s” has no open step: its status is %(state)s.",
+                chain=run.name,
+                state=dict(run._fields["state"]._description_selection(self.env))[run.state],
+            )
+        return f"{message} {where}"
+
+    def _describe_outcome(self, step, outcome=None):
+        """What marking ``step`` of this run done with ``outcome`` (else the step's first outcome)
+        will do, in a sentence for the Done window: the user reads it before confirming."""
+        self.ensure_one()
+        # sudo: the names of the steps, stages and reasons of a chain the user may read a run of
+        run, step = self.sudo(), step.sudo()
+        outcome = (outcome or step.outcome_ids.sorted(lambda outcome: (outcome.sequence, outcome.id))[:1]).sudo()
+        action = outcome.action if outcome else "next"
+        if action == "repeat" and run.step_id == step and run.repeat_count < outcome.max_repeat:
+            units = dict(outcome._fields["delay_unit"]._description_selection(self.env))
+            return _(
+                "This outcome will plan the step again. Delay (%(unit)s): %(delay)s. Repetition: %(count)s of "
+                "%(max)s.",
+                unit=units[outcome.delay_unit].lower(),
+                delay=outcome.delay,
+                count=run.repeat_count + 1,
+                max=outcome.max_repeat,
+            )
+        if action == "lost":
+            if not run.lead_id:
+                return _("This outcome will end the chain.")
+            return _(
+                "This outcome will mark the opportunity lost (reason: %(reason)s) and end the chain.",
+                reason=outcome.lost_reason_id.name,
+            )
+        if action == "end":
+            return _("This outcome will end the chain.")
+        next_step = outcome.jump_step_id if action == "jump" else step._get_next_step()
+        if next_step:
+            then = _("The next step is “%(step)s”.", step=next_step.name)
+        else:
+            then = _("It is the last step: the chain will be completed.")
+        if action == "stage" and run.lead_id:
+            return _(
+                "This outcome will move the opportunity to the stage “%(stage)s”. %(then)s",
+                stage=outcome.stage_id.name,
+                then=then,
+            )
+        return then
 
     def _action_done_step(self, activity, outcome=None, feedback=False):
         """Mark ``activity``, the current activity of this run, done with ``outcome`` (one of
@@ -486,7 +583,7 @@ class FollowupChainRun(models.Model):
                     chain=run.chain_id.name,
                 )
             )
-        done = {run: (activity.summary, activity.date_deadline)}
+        done = {run: (activity.summary, activity.date_deadline, activity.id)}
         # The run lets go of its activity first: marking it done below moves no chain by itself.
         run.activity_id = False
         activity.action_feedback(feedback=feedback)
@@ -496,7 +593,7 @@ class FollowupChainRun(models.Model):
         """The current activities of these runs were marked done: record them and plan what
         comes next, by ``outcome`` (for the runs at its step) or else the step's first outcome.
 
-        ``done`` maps each run to the summary and due date of its activity done. Called in the
+        ``done`` maps each run to the summary, due date and id of its activity done. Called in the
         environment of the user who did the steps: the engine writes its own records in
         superuser mode, while the outcomes' effects on the opportunities (a stage, lost) run
         with that user's rights (``_apply_outcome_effects``). Set-based: the runs' writes are
@@ -510,7 +607,7 @@ class FollowupChainRun(models.Model):
         repeats, moves, ended = defaultdict(list), defaultdict(list), defaultdict(list)
         for run in runs:
             step = run.step_id
-            summary, deadline = done.get(run, (step.name, False))
+            summary, deadline, activity_ref = done.get(run, (step.name, False, False))
             chosen = (
                 outcome
                 if outcome and outcome.step_id == step
@@ -522,6 +619,7 @@ class FollowupChainRun(models.Model):
                     "step_id": step.id,
                     "name": summary or step.name,
                     "date_deadline": deadline,
+                    "activity_ref": activity_ref,
                     "date_done": today,
                     "user_id": self.env.uid,
                     "outcome_id": chosen.id,

@@ -18,6 +18,9 @@ class FollowupChainRunLine(models.Model):
     date_done = fields.Date(string="Done on", required=True, readonly=True)
     user_id = fields.Many2one("res.users", string="Done by", readonly=True, ondelete="set null")
     outcome_id = fields.Many2one("followup.chain.outcome", string="Outcome", readonly=True, ondelete="set null")
+    # the id of the activity done (removed once done): what a Done clicked on a line behind the
+    # chain is matched with, to say who did that step and when
+    activity_ref = fields.Integer(string="Activity id", readonly=True)
 
     def _check_access(self, operation):
         """The history of a run follows the run, which follows its document."""

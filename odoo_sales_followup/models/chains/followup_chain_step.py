@@ -146,8 +146,9 @@ class FollowupChainStep(models.Model):
         if runs:
             raise UserError(
                 _(
-                    "The step “%(step)s” is the current step of %(count)s running chains. Stop them or "
-                    "wait until they move on before deleting it; you can edit it or add steps meanwhile.",
+                    "The step “%(step)s” is the current step of running or paused chains (chains: %(count)s). "
+                    "Stop them or wait until they move on before deleting it; you can edit it or add steps "
+                    "meanwhile.",
                     step=runs[0].step_id.name,
                     count=len(runs),
                 )

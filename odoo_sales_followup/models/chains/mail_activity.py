@@ -34,7 +34,10 @@ class MailActivity(models.Model):
             and activity.followup_run_id.activity_id == activity
         )
         runs = chain_activities.followup_run_id
-        done = {activity.followup_run_id: (activity.summary, activity.date_deadline) for activity in chain_activities}
+        done = {
+            activity.followup_run_id: (activity.summary, activity.date_deadline, activity.id)
+            for activity in chain_activities
+        }
         # The chains let go of these activities first: removing them below stops no chain.
         runs.write({"activity_id": False})
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

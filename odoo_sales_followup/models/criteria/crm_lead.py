@@ -229,40 +229,42 @@ class CrmLead(models.Model):
             return
         lines = []
         for lead, lacking in missing.items():
-            names = ", ".join(lacking.mapped("name"))
+            names = "; ".join(lacking.mapped("name"))
             if path == "team":
                 message = _(
-                    '"%(lead)s" is won and cannot move to sales team "%(team)s": missing %(criteria)s.',
+                    '"%(lead)s" is won and cannot move to sales team "%(team)s" yet. Still missing: %(criteria)s.',
                     lead=lead.name,
                     team=lead.team_id.name,
                     criteria=names,
                 )
             elif lead.stage_id.is_won:
-                message = _('"%(lead)s" cannot be marked won: missing %(criteria)s.', lead=lead.name, criteria=names)
+                message = _(
+                    '"%(lead)s" cannot be marked won yet. Still missing: %(criteria)s.', lead=lead.name, criteria=names
+                )
             elif path == "create":
                 message = _(
-                    '"%(lead)s" cannot be created in stage "%(stage)s": missing %(criteria)s.',
+                    '"%(lead)s" cannot be created in stage "%(stage)s" yet. Still missing: %(criteria)s.',
                     lead=lead.name,
                     stage=lead.stage_id.name,
                     criteria=names,
                 )
             elif path == "convert":
                 message = _(
-                    '"%(lead)s" cannot become an opportunity in stage "%(stage)s": missing %(criteria)s.',
+                    '"%(lead)s" cannot become an opportunity in stage "%(stage)s" yet. Still missing: %(criteria)s.',
                     lead=lead.name,
                     stage=lead.stage_id.name,
                     criteria=names,
                 )
             elif path == "restore":
                 message = _(
-                    '"%(lead)s" cannot be restored to stage "%(stage)s": missing %(criteria)s.',
+                    '"%(lead)s" cannot be restored to stage "%(stage)s" yet. Still missing: %(criteria)s.',
                     lead=lead.name,
                     stage=lead.stage_id.name,
                     criteria=names,
                 )
             else:
                 message = _(
-                    '"%(lead)s" cannot move to stage "%(stage)s": missing %(criteria)s.',
+                    '"%(lead)s" cannot move to stage "%(stage)s" yet. Still missing: %(criteria)s.',
                     lead=lead.name,
                     stage=lead.stage_id.name,
                     criteria=names,
@@ -295,7 +297,7 @@ class CrmLead(models.Model):
         if len(reason) > MAX_REASON_LENGTH:
             raise UserError(
                 _(
-                    "The reason is %(length)s characters long; keep it to %(max)s characters.",
+                    "The reason is too long (characters: %(length)s, at most %(max)s): shorten it.",
                     length=len(reason),
                     max=MAX_REASON_LENGTH,
                 )

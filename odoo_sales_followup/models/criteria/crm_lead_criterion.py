@@ -29,6 +29,10 @@ class CrmLeadCriterion(models.Model):
     require_attachment = fields.Boolean(related="criterion_id.require_attachment")
     require_date = fields.Boolean(related="criterion_id.require_date")
     is_met = fields.Boolean(string="Met")
+    # "Met" / "Not met" as a labelled value, for the reports' columns (a boolean groups as Yes/No)
+    met_status = fields.Selection(
+        [("met", "Met"), ("not_met", "Not met")], compute="_compute_met_status", store=True, string="Status"
+    )
     fact_date = fields.Date(string="Date", help="When the fact happened, e.g. the date on the signed act.")
     met_date = fields.Datetime(string="Met on", readonly=True, copy=False)
     met_user_id = fields.Many2one("res.users", string="Met by", readonly=True, copy=False)
@@ -66,6 +70,11 @@ class CrmLeadCriterion(models.Model):
         ("lead_criterion_uniq", "unique(lead_id, criterion_id)", "A criterion appears only once per opportunity."),
     ]
 
+    @api.depends("is_met")
+    def _compute_met_status(self):
+        for line in self:
+            line.met_status = "met" if line.is_met else "not_met"
+
     @api.depends("is_won", "lead_id.date_closed")
     def _compute_date_won(self):
         for line in self:
@@ -93,9 +102,11 @@ class CrmLeadCriterion(models.Model):
             if line.require_date and not line.fact_date:
                 raise ValidationError(
                     _(
-                        '"%(criterion)s" on "%(lead)s" can only be met with the date of the fact.',
+                        '"%(criterion)s" on "%(lead)s" can only be met with its date: fill in "%(field)s" '
+                        "(when it happened, e.g. the date on the signed act), then tick it.",
                         criterion=line.criterion_id.name,
                         lead=line.lead_id.name,
+                        field=self._fields["fact_date"]._description_string(self.env),
                     )
                 )
 
@@ -193,7 +204,7 @@ class CrmLeadCriterion(models.Model):
         if len(reason) > MAX_REASON_LENGTH:
             raise UserError(
                 _(
-                    "The reason is %(length)s characters long; keep it to %(max)s characters.",
+                    "The reason is too long (characters: %(length)s, at most %(max)s): shorten it.",
                     length=len(reason),
                     max=MAX_REASON_LENGTH,
                 )
@@ -215,6 +226,8 @@ class CrmLeadCriterion(models.Model):
     def _check_create_values(self, vals_list):
         """Refuse lines without an existing opportunity and criterion, lines on an opportunity
         the user may not edit, criteria of another company, and (for users) what the addon records."""
+        for vals in vals_list:
+            self._check_met_status(vals)
 
         def ids_of(name):
             return {
@@ -268,6 +281,7 @@ class CrmLeadCriterion(models.Model):
     def _check_write_values(self, vals):
         """Refuse to move lines to another opportunity or criterion and, for users, to write
         what the addon records or to tick an automatic criterion by hand."""
+        self._check_met_status(vals)
         for name in FIXED_FIELDS:
             if name not in vals:
                 continue
@@ -289,6 +303,17 @@ class CrmLeadCriterion(models.Model):
             automatic = self.filtered(lambda line: line.rule != "manual" and line.is_met != bool(vals["is_met"]))
             if automatic:
                 raise UserError(self._get_automatic_message(automatic[0].criterion_id))
+
+    def _check_met_status(self, vals):
+        """The status follows "Met": nobody writes it, whatever their rights."""
+        if "met_status" in vals:
+            raise UserError(
+                _(
+                    '"%(field)s" of a success criterion follows "%(met)s": tick or untick the criterion instead.',
+                    field=self._fields["met_status"]._description_string(self.env),
+                    met=self._fields["is_met"]._description_string(self.env),
+                )
+            )
 
     def _check_user_values(self, vals, criteria):
         """Users never write who met a criterion, when, by which document or why."""

@@ -86,8 +86,8 @@ class CrmSuccessCriterion(models.Model):
         if isinstance(name, str) and len(name) > MAX_NAME_LENGTH:
             raise ValidationError(
                 _(
-                    'The name of a success criterion is %(length)s characters long ("%(start)s..."); '
-                    "keep it to %(max)s characters.",
+                    'The name of a success criterion is too long ("%(start)s...", characters: %(length)s, at '
+                    "most %(max)s): shorten it.",
                     length=len(name),
                     start=name[:40],
                     max=MAX_NAME_LENGTH,
@@ -97,8 +97,8 @@ class CrmSuccessCriterion(models.Model):
         if isinstance(description, str) and len(description) > MAX_DESCRIPTION_LENGTH:
             raise ValidationError(
                 _(
-                    "The description of a success criterion is %(length)s characters long; keep it to %(max)s "
-                    "characters.",
+                    "The description of a success criterion is too long (characters: %(length)s, at most "
+                    "%(max)s): shorten it.",
                     length=len(description),
                     max=MAX_DESCRIPTION_LENGTH,
                 )

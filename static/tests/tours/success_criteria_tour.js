@@ -14,7 +14,7 @@ registry.category("web_tour.tours").add("odoo_sales_followup_success_criteria", 
         },
         {
             content: "The move is refused and the missing criterion is named",
-            trigger: ".modal:contains(missing Contract signed)",
+            trigger: ".modal:contains(Still missing: Contract signed)",
         },
         {
             content: "Close the message",
