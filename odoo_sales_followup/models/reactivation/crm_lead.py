@@ -69,6 +69,29 @@ class CrmLead(models.Model):
         for lead in self:
             lead.reactivation_open = lead.is_reactivation and lead.active and not lead.stage_id.is_won
 
+    def _pls_get_naive_bayes_probabilities(self, batch_mode=False):
+        # A reactivation opportunity keeps the probability its team starts it at: Odoo's
+        # predictive lead scoring learnt from ordinary deals and would give a dormant
+        # customer's call-back the odds of a hot lead. Left unscored, crm neither
+        # recomputes its probability on a write nor in its daily job; winning and losing
+        # still set 100 and 0.
+        return super(CrmLead, self - self.filtered("is_reactivation"))._pls_get_naive_bayes_probabilities(
+            batch_mode=batch_mode
+        )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        # The pipeline of a reactivation team shows its own stages only, in their order
+        # (crm adds Odoo's shared ones); a stage holding opportunities always shows.
+        team_id = self.env.context.get("default_team_id")
+        team = self.env["crm.team"].browse(team_id if isinstance(team_id, int) else ())
+        if not team or not team._is_reactivation_team():
+            return super()._read_group_stage_ids(stages, domain)
+        stage_ids = stages.sudo()._search(
+            ["|", ("id", "in", stages.ids), ("team_id", "=", team.id)], order=stages._order
+        )
+        return stages.browse(stage_ids)
+
     # ---- CRUD ----
 
     @api.model
@@ -98,6 +121,21 @@ class CrmLead(models.Model):
         return result
 
     # ---- ACTIONS ----
+
+    @api.model
+    def action_open_reactivation_pipeline(self):
+        """The reactivation pipeline of the current company: its heads (Sales
+        administrators, the team's leader) see the whole team's, a member their own."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_reactivation_pipeline")
+        team = self.env.company.reactivation_team_id
+        context = {"default_type": "opportunity"}
+        if team:
+            context["default_team_id"] = team.id
+        user = self.env.user
+        if not user.has_group("sales_team.group_sale_manager") and user != team.user_id:
+            context["search_default_assigned_to_me"] = 1
+        action["context"] = context
+        return action
 
     def action_set_lost(self, **additional_values):
         reactivations = self.filtered("is_reactivation")
