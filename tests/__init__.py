@@ -21,3 +21,7 @@ from . import test_criteria_integrity
 from . import test_aftersale
 from . import test_levels_integrity
 from . import test_reactivation_integrity
+from . import test_reactivation_usability
+from . import test_reactivation_tour
+from . import test_levels_causes
+from . import test_demo_data_access
