@@ -390,8 +390,9 @@ class ResPartner(models.Model):
                 company,
                 self.env._("Relationship levels not updated"),
                 self.env._(
-                    "The daily update of the relationship levels of %(company)s failed for %(count)s "
-                    "partners: %(problem)s. The other partners are up to date; the server log has the details.",
+                    "The daily update of the relationship levels of %(company)s failed: %(problem)s. "
+                    "Partners not updated: %(count)s. The other partners are up to date; the server log "
+                    "has the details.",
                     company=company.name,
                     count=failed,
                     problem=problem,
