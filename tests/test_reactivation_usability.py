@@ -48,6 +48,19 @@ class TestReactivationPipelineForUsers(ReactivationCommon):
         )
         self.assertIn("New", [group["stage_id"][1] for group in groups], "other teams keep Odoo's stages")
 
+    def test_call_script_on_the_card(self):
+        self._scan()
+        lead = self._reactivation_leads(partner_id=self.big.id).with_user(self.carl)
+        self.assertIn("Greet the customer by name, introduce yourself", lead.reactivation_call_script)
+        self.assertFalse(self._opportunity_of(self.steady).reactivation_call_script)
+        arch = self.env["crm.lead"].get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn("o_reactivation_call_script", arch)
+
+    def _opportunity_of(self, partner):
+        return self.env["crm.lead"].create(
+            {"name": f"{partner.name}: new line", "type": "opportunity", "partner_id": partner.id}
+        )
+
     def test_form_stage_bar_tabs(self):
         arch = etree.fromstring(
             self.env["crm.lead"].with_user(self.carl).get_views([(False, "form")])["views"]["form"]["arch"]

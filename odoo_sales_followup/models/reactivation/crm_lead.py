@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, index_exists
+from odoo.tools import SQL, html2plaintext, index_exists
 
 from .. import before_commit
 
@@ -51,6 +51,12 @@ class CrmLead(models.Model):
         help="Days past the customer's usual purchase interval when the scan flagged them.",
     )
 
+    reactivation_call_script = fields.Text(
+        string="Call script",
+        compute="_compute_reactivation_call_script",
+        help="The script of the reactivation call: the default note of the activity type Reactivation call.",
+    )
+
     def init(self):
         result = super().init()
         # One open reactivation opportunity per customer and company, even with two scans at once.
@@ -78,6 +84,16 @@ class CrmLead(models.Model):
         return super(CrmLead, self - self.filtered("is_reactivation"))._pls_get_naive_bayes_probabilities(
             batch_mode=batch_mode
         )
+
+    @api.depends("is_reactivation")
+    @api.depends_context("lang")
+    def _compute_reactivation_call_script(self):
+        activity_type = self.env.ref(
+            "odoo_sales_followup.mail_activity_type_reactivation_call", raise_if_not_found=False
+        )
+        script = html2plaintext(activity_type.default_note or "") if activity_type else ""
+        for lead in self:
+            lead.reactivation_call_script = script if lead.is_reactivation else False
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

@@ -11,6 +11,10 @@ registry.category("web_tour.tours").add("odoo_sales_followup_reactivation_member
             trigger: ".o_kanban_renderer:not(:has(.o_column_title:contains(Qualified))) .o_column_title:contains(To call)",
         },
         {
+            content: "The call script on the card",
+            trigger: ".o_kanban_record:contains(Reactivation: Big Buyer) .o_reactivation_call_script[title*='Greet the customer by name']",
+        },
+        {
             content: "Open the call-back of Big Buyer",
             trigger: ".o_kanban_record:contains(Reactivation: Big Buyer)",
             run: "click",
