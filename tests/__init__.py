@@ -24,3 +24,7 @@ from . import test_reactivation_integrity
 from . import test_chains_usability
 from . import test_aftersale_usability
 from . import test_criteria_usability
+from . import test_reactivation_usability
+from . import test_reactivation_tour
+from . import test_levels_causes
+from . import test_demo_data_access

@@ -32,18 +32,43 @@ class TestDemoStory(TransactionCase):
         demo_companies = self.env["res.partner"].browse(
             self.env.ref(f"odoo_sales_followup.{xmlid}").id for xmlid in expected if xmlid != "demo_partner_metro_buyer"
         )
-        moved = self.env["res.partner.level.change"].search(
-            [("partner_id", "in", demo_companies.ids), ("event", "!=", "initial")]
+        Change = self.env["res.partner.level.change"]
+        moved = Change.search([("partner_id", "in", demo_companies.ids), ("event", "!=", "initial")], order="id")
+        self.assertEqual(
+            [(change.partner_id.name, change.level_to, change.event) for change in moved],
+            [
+                ("Sunrise Dental Clinic", "prospect", "quotation"),
+                ("ИП Смирнова Е. А.", "prospect", "activity_done"),
+                ("ООО «Ромашка»", "new", "order_confirmed"),
+            ],
+            "the demo stories after the installation move their customers, each by its document",
         )
-        self.assertEqual(len(moved), 8, "every demo customer but the two potential ones moved by a demo document")
+        installed = Change.search([("partner_id", "in", demo_companies.ids), ("event", "=", "initial")], order="id")
+        self.assertEqual(
+            [(change.partner_id.name, change.level_from, change.level_to) for change in installed],
+            [
+                ("Greenfield Farms", "potential", "new"),
+                ("Metro Office Supplies", "potential", "active"),
+                ("АО «ТехноСнаб»", "potential", "active"),
+                ("Harbor Logistics", "potential", "dormant"),
+                ("ООО «Вектор»", "potential", "dormant"),
+            ],
+            "the history the addon finds at installation is recorded as Installation",
+        )
         metro = self.env.ref("odoo_sales_followup.demo_partner_metro")
         self.assertEqual((metro.purchase_count, metro.purchase_interval_days), (5, 14))
-        change = self.env["res.partner.level.change"].search([("partner_id", "=", metro.id)])
+        self.assertEqual(moved[0].origin_ref.partner_id, self.env.ref("odoo_sales_followup.demo_partner_sunrise"))
+        self.assertEqual(moved[0].origin_ref._name, "sale.order", "the quotation of its second opportunity")
+        self.assertEqual(moved[2].origin_ref.partner_id, self.env.ref("odoo_sales_followup.demo_partner_romashka"))
+
+    def test_demo_reactivated_customer_moved_by_its_orders(self):
+        """Lakeside's old orders, not the reactivation opportunity they led to, made it dormant."""
+        lakeside = self.env.ref("odoo_sales_followup.demo_partner_lakeside")
+        change = self.env["res.partner.level.change"].search([("partner_id", "=", lakeside.id)])
         self.assertEqual(
-            (change.level_from, change.level_to, change.event),
-            ("potential", "active", "order_confirmed"),
-            "the demo orders tell the story in the level report, not the installation",
+            (change.level_from, change.level_to, change.event), ("potential", "dormant", "order_confirmed")
         )
+        self.assertEqual(change.origin_ref._name, "sale.order")
 
     def test_demo_deals_and_their_criteria(self):
         ref = self.env.ref

@@ -382,4 +382,4 @@ class TestLevelScheduledJob(RelationshipLevelCommon):
         notices = self.env["mail.message"].search([("subject", "=", "Relationship levels not updated")])
         self.assertEqual(len(notices), 1)
         self.assertEqual(notices.partner_ids, self.other_manager.partner_id, "Other Co's Sales administrators")
-        self.assertIn("Other Co failed for 1 partners: disk quota exceeded", notices.body)
+        self.assertIn("Other Co failed: disk quota exceeded. Partners not updated: 1.", notices.body)

@@ -42,6 +42,7 @@ class TestLevelSettings(RelationshipLevelCommon):
         self.assertEqual(self.company.level_purchase_threshold, 3)
         action = settings.action_recompute_relationship_levels()
         self.assertEqual(action["params"]["type"], "success")
+        self.assertRegex(action["params"]["message"], r"^Relationship levels recomputed\. Partners: \d+\.$")
         self.assertEqual(self.acme.relationship_level, "dormant", "40 days is past 20 x 1.5")
         self.assertEqual(self._changes(self.acme)[-1].event, "recompute")
         self._order(self.acme, self._days_ago(1))

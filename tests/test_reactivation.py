@@ -97,7 +97,7 @@ class TestReactivationScan(ReactivationCommon):
             self.assertEqual(len(leads.filtered(lambda lead, c=caller: lead.user_id == c)), count)
             messages = self.env["mail.message"].search([("partner_ids", "in", caller.partner_id.ids)])
             self.assertEqual(len(messages), 1, "one summary, no 'assigned to you' per opportunity or call")
-            self.assertEqual(messages.subject, f"{count} customers to call back")
+            self.assertEqual(messages.subject, f"Customers to call back: {count}")
         self.assertFalse(leads.message_ids.filtered(lambda m: m.message_type != "notification"), "no tracking noise")
 
     def test_one_purchase_customer_when_the_minimum_allows(self):
@@ -200,7 +200,7 @@ class TestReactivationScan(ReactivationCommon):
         )
         self.assertEqual(counts, {model: self.env[model].search_count([]) for model in models}, "a dry run")
         action = wizard.action_run()
-        self.assertIn("2 customers added", action["params"]["message"])
+        self.assertEqual(action["params"]["message"], "Customers added to the Call-back pipeline: 2.")
         self.assertEqual(len(self._reactivation_leads()), 2)
 
 

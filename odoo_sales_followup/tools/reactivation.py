@@ -8,6 +8,9 @@ DEFAULT_ASSIGNMENT_RULE = "salesperson"
 DEFAULT_MIN_PURCHASES = 2
 DEFAULT_WEEKLY_CAPACITY = 25
 
+#: Probability (%) a reactivation opportunity starts at, when its team sets none.
+DEFAULT_PROBABILITY = 10.0
+
 #: Largest accepted settings.
 MAX_MIN_PURCHASES = 1000
 MAX_WEEKLY_CAPACITY = 1000

@@ -82,3 +82,52 @@ def relationship_level(purchase_count, days_since_last, interval_days, threshold
     if days_since_last > interval_days * tolerance:
         return "dormant"
     return "active" if purchase_count >= threshold else "new"
+
+
+#: Events of the level engine, by what they may explain (keys of the level history's event).
+PURCHASE_EVENTS = ("order_confirmed", "invoice_posted")
+UNDO_EVENTS = ("order_cancelled", "invoice_cancelled")
+CHANGE_EVENTS = ("order_changed", "invoice_changed")
+CONTACT_EVENTS = ("lead", "quotation", "activity_done")
+
+#: The event of the passing of time (the daily job).
+TIME_EVENT = "scheduled"
+
+
+def level_change_cause(level_from, level_to, events):
+    """The event that moved a partner from ``level_from`` to ``level_to``.
+
+    A transaction may touch a partner several times (an order confirmed, then a repeat
+    sale opened): the cause is the event that explains the move, not the latest one. A
+    purchase makes a new or active customer (or brings old purchases to light); a
+    cancellation undoes one; an interaction (a lead, a quotation, an activity done)
+    makes a prospect; a customer who turns dormant without a purchase undone did so as
+    time passed. Among events of the same kind, the latest wins.
+
+    :param events: [(event, origin)] of the transaction, oldest first
+    :return: (event, origin); origin is None for the passing of time
+    """
+    if level_from == "potential" and level_to == "prospect":
+        kinds = (CONTACT_EVENTS,)
+    elif (
+        level_to in ("new", "active", "dormant")
+        and (
+            level_from in ("potential", "prospect")
+            or (level_from, level_to) in (("dormant", "new"), ("dormant", "active"))
+        )
+        or (level_from, level_to) == ("new", "active")
+    ):
+        kinds = (PURCHASE_EVENTS, CHANGE_EVENTS)
+    else:
+        # Fewer purchases, or none since long: a purchase undone, else an order re-dated.
+        kinds = (UNDO_EVENTS, CHANGE_EVENTS)
+    for kind in kinds:
+        for event, origin in reversed(events):
+            if event in kind:
+                return event, origin
+    # None of the expected kind: a recomputation, the installation, the daily job...
+    # An interaction never makes a buyer dormant: time does.
+    for event, origin in reversed(events):
+        if event not in CONTACT_EVENTS or level_to in ("potential", "prospect"):
+            return event, origin
+    return TIME_EVENT, None

@@ -12,6 +12,7 @@ class MailActivity(models.Model):
             documents[activity.res_model].add(activity.res_id)
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         partners = self.env["res.partner"]
+        origins = {}
         for model, res_ids in documents.items():
             if model not in self.env:
                 continue
@@ -20,7 +21,12 @@ class MailActivity(models.Model):
             records = self.env[model].sudo().browse(res_ids).exists()
             if model == "res.partner":
                 partners |= records
+                # The done activity is a message of the partner: the partner is its document.
+                origins.update({partner.id: ("res.partner", partner.id) for partner in records})
             elif getattr(records._fields.get("partner_id"), "comodel_name", None) == "res.partner":
                 partners |= records.partner_id
-        partners._update_relationship_levels("activity_done")
+                if model == "crm.lead":
+                    # The opportunity (or lead) that put them in contact.
+                    origins.update(self.env["res.partner"]._origins_of(records))
+        partners._update_relationship_levels("activity_done", origins=origins)
         return result

@@ -15,7 +15,7 @@ class ResConfigSettings(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("Relationship levels recomputed for %(count)s partners.", count=count),
+                "message": _("Relationship levels recomputed. Partners: %(count)s.", count=count),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -13,6 +13,7 @@ from ...tools.relationship_level import (
     DEFAULT_PURCHASE_INTERVAL_DAYS,
     DEFAULT_PURCHASE_THRESHOLD,
     LEVEL_SELECTION,
+    level_change_cause,
     next_purchase_date,
     purchase_date_bounds,
     relationship_level,
@@ -78,6 +79,7 @@ class ResPartner(models.Model):
         readonly=True,
         index=True,
         copy=False,
+        group_expand=True,  # grouped in the funnel's order, every level shown
         help="Where the relationship with this customer stands, computed from sales data: "
         "potential (no contact yet), prospect (in contact, no purchase), new customer "
         "(first purchases), active customer (buys regularly), dormant customer (past the "
@@ -268,8 +270,12 @@ class ResPartner(models.Model):
         )
         origins = origins or {}
         for partner_id in partner_ids:
-            pending.pop(partner_id, None)  # the latest event, with its document, is the cause
-            pending[partner_id] = (event, origins.get(partner_id))
+            # Every event of the transaction, the latest document of each: the one that
+            # explains a move is chosen when the level is known (``level_change_cause``).
+            events = pending.setdefault(partner_id, {})
+            origin = origins.get(partner_id) or events.pop(event, None)
+            events.pop(event, None)
+            events[event] = origin
 
     @api.model
     def _apply_pending_level_updates(self):
@@ -292,17 +298,16 @@ class ResPartner(models.Model):
                 )
             )
         )
-        causes = {}
-        for partner_id, (event, origin) in pending.items():
+        events = defaultdict(dict)
+        for partner_id, partner_events in pending.items():
             if commercial_id := commercial.get(partner_id):
-                # The latest event of a company and its contacts is the cause.
-                causes.pop(commercial_id, None)
-                causes[commercial_id] = (event, origin)
-        by_event = defaultdict(dict)
-        for commercial_id, (event, origin) in causes.items():
-            by_event[event][commercial_id] = origin
-        for event, origins in by_event.items():
-            self._process_level_batches(list(origins), event, origins)
+                # The events of a company and its contacts are the company's.
+                for event, origin in partner_events.items():
+                    events[commercial_id].pop(event, None)
+                    events[commercial_id][event] = origin
+        self._process_level_batches(
+            list(events), None, events={partner_id: list(items.items()) for partner_id, items in events.items()}
+        )
         self.env.flush_all()
 
     @api.model
@@ -385,8 +390,9 @@ class ResPartner(models.Model):
                 company,
                 self.env._("Relationship levels not updated"),
                 self.env._(
-                    "The daily update of the relationship levels of %(company)s failed for %(count)s "
-                    "partners: %(problem)s. The other partners are up to date; the server log has the details.",
+                    "The daily update of the relationship levels of %(company)s failed: %(problem)s. "
+                    "Partners not updated: %(count)s. The other partners are up to date; the server log "
+                    "has the details.",
                     company=company.name,
                     count=failed,
                     problem=problem,
@@ -428,18 +434,29 @@ class ResPartner(models.Model):
             self.env.invalidate_all()
 
     @api.model
-    def _process_level_batches(self, partner_ids, event, origins=None):
-        """Apply the level facts to commercial partners, batch by batch."""
+    def _process_level_batches(self, partner_ids, event, origins=None, events=None):
+        """Apply the level facts to commercial partners, batch by batch.
+
+        :param events: {partner id: [(event, origin)], oldest first} of the transaction,
+            instead of ``event`` and ``origins``
+        """
         self.env.flush_all()
         batch_size = self._get_level_batch_size()
         for batch in split_every(batch_size, partner_ids, list):
-            self._apply_level_facts(batch, event, origins or {})
+            self._apply_level_facts(batch, event, origins or {}, events=events)
             if len(partner_ids) > batch_size:
                 # Keep memory bounded by the batch, not by the number of partners.
                 self.env.invalidate_all()
 
     @api.model
-    def _apply_level_facts(self, partner_ids, event, origins):
+    def _apply_level_facts(self, partner_ids, event, origins, events=None):
+        """Compute, store and record the levels of these commercial partners.
+
+        :param event: what touched them (key of ``res.partner.level.change.event``)
+        :param origins: {partner id: (model, id)} of the documents behind ``event``
+        :param events: {partner id: [(event, origin)], oldest first}, instead of
+            ``event`` and ``origins``: the cause of each move is chosen among them
+        """
         facts = self._read_purchase_facts(partner_ids)
         contacted = self._read_contacted_partners([pid for pid in partner_ids if pid not in facts])
         states = self._read_level_states(partner_ids)
@@ -471,7 +488,14 @@ class ResPartner(models.Model):
             if level != state["relationship_level"]:
                 changes.append((partner_id, state, level))
         self._write_level_facts(updates)
-        self._record_level_changes(changes, event, origins)
+        if events is None:
+            events = {partner_id: [(event, origins.get(partner_id))] for partner_id, _state, _level in changes}
+        self._record_level_changes(
+            [
+                (partner_id, state, level, level_change_cause(state["relationship_level"], level, events[partner_id]))
+                for partner_id, state, level in changes
+            ]
+        )
 
     @api.model
     def _read_purchase_facts(self, partner_ids):
@@ -578,7 +602,7 @@ class ResPartner(models.Model):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT partner.id, partner.company_id, partner.user_id,
+                SELECT partner.id, partner.company_id, partner.user_id, partner.lang,
                        %(columns)s,
                        COALESCE(partner.relationship_level, %(level)s) AS relationship_level,
                        partner.relationship_level IS NULL AS level_empty,
@@ -649,13 +673,17 @@ class ResPartner(models.Model):
         partners.modified(LEVEL_FACTS)
 
     @api.model
-    def _record_level_changes(self, changes, event, origins):
+    def _record_level_changes(self, changes):
+        """Record the moves of ``changes`` [(partner id, stored state, new level, (event,
+        origin))] in the history, and a chatter note on each partner (but at installation)
+        in the language of its salesperson, else its own."""
         if not changes:
             return
         salespeople = (
-            self.env["res.users"].sudo().browse({state["user_id"] for _pid, state, _level in changes} - {None})
+            self.env["res.users"].sudo().browse({state["user_id"] for _pid, state, _level, _cause in changes} - {None})
         )
         teams = {user.id: user.sale_team_id.id for user in salespeople}
+        langs = {user.id: user.lang for user in salespeople}
         # Customers without a salesperson are credited to whoever moved them, never to OdooBot.
         acting_user = self.env.user if self.env.uid != SUPERUSER_ID else self.env["res.users"]
         # One INSERT for the batch: the history is a log written by the engine, for
@@ -668,13 +696,13 @@ class ResPartner(models.Model):
                 state["relationship_level"],
                 level,
                 event,
-                *(origins.get(partner_id) or (None, None)),
+                *(origin or (None, None)),
                 state["user_id"] or acting_user.id or None,
                 teams.get(state["user_id"]) or acting_user.sale_team_id.id or None,
                 state["company_id"],
                 self.env.uid,
             )
-            for partner_id, state, level in changes
+            for partner_id, state, level, (event, origin) in changes
         )
         self.env.execute_query(
             SQL(
@@ -691,22 +719,26 @@ class ResPartner(models.Model):
             )
         )
         self.invalidate_model(["level_change_count"])
-        if event == "initial":
-            return
-        labels = dict(self._fields["relationship_level"]._description_selection(self.env))
-        events = dict(self.env["res.partner.level.change"]._fields["event"]._description_selection(self.env))
-        partners = self.browse([partner_id for partner_id, _state, _level in changes])
-        partners._message_log_batch(
-            bodies={
-                partner_id: self.env._(
-                    "Relationship level: %(old)s → %(new)s (%(event)s)",
-                    old=labels[state["relationship_level"]],
-                    new=labels[level],
-                    event=events[event],
-                )
-                for partner_id, state, level in changes
-            }
-        )
+        noted = [change for change in changes if change[3][0] != "initial"]
+        by_lang = defaultdict(list)
+        for change in noted:
+            state = change[1]
+            by_lang[langs.get(state["user_id"]) or state["lang"] or self.env.lang or "en_US"].append(change)
+        for lang, lang_changes in by_lang.items():
+            env = self.with_context(lang=lang).env
+            labels = dict(self._fields["relationship_level"]._description_selection(env))
+            event_labels = dict(env["res.partner.level.change"]._fields["event"]._description_selection(env))
+            env["res.partner"].browse([change[0] for change in lang_changes])._message_log_batch(
+                bodies={
+                    partner_id: env._(
+                        "Relationship level: %(old)s → %(new)s (%(event)s)",
+                        old=labels[state["relationship_level"]],
+                        new=labels[level],
+                        event=event_labels[event],
+                    )
+                    for partner_id, state, level, (event, _origin) in lang_changes
+                }
+            )
 
     def _forget_level_facts(self):
         """Empty the facts of these partners, that Odoo's merge is about to delete: the

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, index_exists
+from odoo.tools import SQL, html2plaintext, index_exists
 
 from .. import before_commit
 
@@ -51,6 +51,12 @@ class CrmLead(models.Model):
         help="Days past the customer's usual purchase interval when the scan flagged them.",
     )
 
+    reactivation_call_script = fields.Text(
+        string="Call script",
+        compute="_compute_reactivation_call_script",
+        help="The script of the reactivation call: the default note of the activity type Reactivation call.",
+    )
+
     def init(self):
         result = super().init()
         # One open reactivation opportunity per customer and company, even with two scans at once.
@@ -68,6 +74,39 @@ class CrmLead(models.Model):
     def _compute_reactivation_open(self):
         for lead in self:
             lead.reactivation_open = lead.is_reactivation and lead.active and not lead.stage_id.is_won
+
+    def _pls_get_naive_bayes_probabilities(self, batch_mode=False):
+        # A reactivation opportunity keeps the probability its team starts it at: Odoo's
+        # predictive lead scoring learnt from ordinary deals and would give a dormant
+        # customer's call-back the odds of a hot lead. Left unscored, crm neither
+        # recomputes its probability on a write nor in its daily job; winning and losing
+        # still set 100 and 0.
+        return super(CrmLead, self - self.filtered("is_reactivation"))._pls_get_naive_bayes_probabilities(
+            batch_mode=batch_mode
+        )
+
+    @api.depends("is_reactivation")
+    @api.depends_context("lang")
+    def _compute_reactivation_call_script(self):
+        activity_type = self.env.ref(
+            "odoo_sales_followup.mail_activity_type_reactivation_call", raise_if_not_found=False
+        )
+        script = html2plaintext(activity_type.default_note or "") if activity_type else ""
+        for lead in self:
+            lead.reactivation_call_script = script if lead.is_reactivation else False
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        # The pipeline of a reactivation team shows its own stages only, in their order
+        # (crm adds Odoo's shared ones); a stage holding opportunities always shows.
+        team_id = self.env.context.get("default_team_id")
+        team = self.env["crm.team"].browse(team_id if isinstance(team_id, int) else ())
+        if not team or not team._is_reactivation_team():
+            return super()._read_group_stage_ids(stages, domain)
+        stage_ids = stages.sudo()._search(
+            ["|", ("id", "in", stages.ids), ("team_id", "=", team.id)], order=stages._order
+        )
+        return stages.browse(stage_ids)
 
     # ---- CRUD ----
 
@@ -98,6 +137,21 @@ class CrmLead(models.Model):
         return result
 
     # ---- ACTIONS ----
+
+    @api.model
+    def action_open_reactivation_pipeline(self):
+        """The reactivation pipeline of the current company: its heads (Sales
+        administrators, the team's leader) see the whole team's, a member their own."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_reactivation_pipeline")
+        team = self.env.company.reactivation_team_id
+        context = {"default_type": "opportunity"}
+        if team:
+            context["default_team_id"] = team.id
+        user = self.env.user
+        if not user.has_group("sales_team.group_sale_manager") and user != team.user_id:
+            context["search_default_assigned_to_me"] = 1
+        action["context"] = context
+        return action
 
     def action_set_lost(self, **additional_values):
         reactivations = self.filtered("is_reactivation")

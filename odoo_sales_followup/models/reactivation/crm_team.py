@@ -1,10 +1,11 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_date, formatLang
 
@@ -12,6 +13,7 @@ from ...tools.reactivation import (
     ASSIGNMENT_RULES,
     DEFAULT_ASSIGNMENT_RULE,
     DEFAULT_MIN_PURCHASES,
+    DEFAULT_PROBABILITY,
     DEFAULT_WEEKLY_CAPACITY,
     ReactivationAssigner,
     reactivation_priority,
@@ -32,6 +34,28 @@ DEFAULT_BATCH_SIZE = 1000
 class CrmTeam(models.Model):
     _inherit = "crm.team"
 
+    # Not required: empty (a team created by SQL) means the default, read with it in SQL.
+    reactivation_probability = fields.Float(
+        string="Reactivation probability (%)",
+        default=DEFAULT_PROBABILITY,
+        help="Probability the reactivation opportunities of this team start at, from 0 to 100. "
+        "It is kept whatever Odoo's predictive lead scoring computes: a customer who stopped "
+        "buying is not an ordinary lead.",
+    )
+
+    @api.constrains("reactivation_probability")
+    def _check_reactivation_probability(self):
+        for team in self:
+            if not 0 <= team.reactivation_probability <= 100:
+                raise ValidationError(
+                    _(
+                        "The reactivation probability of the team %(team)s must be between 0 and 100 "
+                        "(%(value)s given).",
+                        team=team.name,
+                        value=team.reactivation_probability,
+                    )
+                )
+
     # ---- ACTIONS ----
 
     def action_reactivation_scan(self):
@@ -40,12 +64,12 @@ class CrmTeam(models.Model):
         team = self._get_reactivation_team()
         result = team._action_reactivation_scan()
         if result["created"]:
-            message = _("%(count)s customers added to the %(team)s pipeline.", count=result["created"], team=team.name)
+            message = _("Customers added to the %(team)s pipeline: %(count)s.", count=result["created"], team=team.name)
         else:
             message = _("No customer to call back: the %(team)s pipeline is up to date.", team=team.name)
         if result["left"]:
             message += " " + _(
-                "%(count)s more wait for the next scan: the team is at its weekly capacity.", count=result["left"]
+                "Waiting for the next scan, the team being at its weekly capacity: %(count)s.", count=result["left"]
             )
         return {
             "type": "ir.actions.client",
@@ -150,8 +174,13 @@ class CrmTeam(models.Model):
             plan = self._reactivation_assign(candidates, assigner)
             left += len(candidates) - len(plan)
             with self.env.cr.savepoint():  # the whole batch, or nothing of it
-                leads = self._reactivation_create_leads(plan, average)
-                self._reactivation_plan_first_calls(leads)
+                leads = self.env["crm.lead"]
+                # What the scan writes for a caller is in the caller's language: one group per language.
+                for lang, lang_plan in self._reactivation_plan_by_lang(plan).items():
+                    team = self.with_context(lang=lang)
+                    lang_leads = team._reactivation_create_leads(lang_plan, average)
+                    team._reactivation_plan_first_calls(lang_leads.with_env(team.env))
+                    leads |= lang_leads.with_env(self.env)
             created += len(leads)
             for lead in leads:
                 assigned[lead.user_id] = assigned.get(lead.user_id, 0) + 1
@@ -174,9 +203,13 @@ class CrmTeam(models.Model):
         return {"created": created, "left": left}
 
     def _reactivation_preview(self):
-        """Who the scan would add now, and why, without writing anything.
+        """Who the scan would add now, and why the other dormant customers are not
+        added, without writing anything.
 
-        :return: (number of candidates, [values of the first ``PREVIEW_LIMIT``])
+        :return: {"count": candidates, "lines": [values of the first ``PREVIEW_LIMIT``],
+                  "planned": candidates a member has room for,
+                  "capacity": candidates waiting for capacity,
+                  **``_reactivation_exclusion_counts()``}
         """
         self.ensure_one()
         self._check_reactivation_settings()
@@ -201,7 +234,70 @@ class CrmTeam(models.Model):
                     ),
                 }
             )
-        return self._reactivation_count_candidates(), lines
+        count = self._reactivation_count_candidates()
+        # Beyond the preview's candidates, only a full team keeps the others waiting.
+        planned = len(plan) if assigner.full or count == len(candidates) else len(plan) + count - len(candidates)
+        return {
+            "count": count,
+            "lines": lines,
+            "planned": planned,
+            "capacity": count - planned,
+            **self._reactivation_exclusion_counts(),
+        }
+
+    def _reactivation_exclusion_counts(self):
+        """Why the current company's dormant customers who are no candidates are left
+        out, one reason each (the first that applies, in this order), in one query.
+
+        :return: {"excluded_tag", "few_purchases", "blocked", "called": number of customers}
+        """
+        self.env["res.partner"]._apply_pending_level_updates()
+        self.env.flush_all()
+        company = self.env.company
+        settings = self._reactivation_settings()
+        row = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH dormant AS (
+                    SELECT partner.id,
+                           EXISTS (
+                               SELECT 1 FROM res_partner_res_partner_category_rel rel
+                                WHERE rel.partner_id = partner.id AND rel.category_id = ANY(%(excluded_tags)s)
+                           ) AS excluded_tag,
+                           partner.purchase_count < %(min_purchases)s AS few_purchases,
+                           COALESCE(partner.sale_warn, 'no-message') = 'block' OR EXISTS (
+                               SELECT 1 FROM mail_blacklist blacklist
+                                WHERE blacklist.active AND blacklist.email = partner.email_normalized
+                           ) AS blocked,
+                           EXISTS (
+                               SELECT 1
+                                 FROM crm_lead lead
+                                 JOIN res_partner lead_partner ON lead_partner.id = lead.partner_id
+                                WHERE lead.is_reactivation
+                                  AND lead.company_id = %(company_id)s
+                                  AND COALESCE(lead_partner.commercial_partner_id, lead_partner.id) = partner.id
+                                  AND (lead.reactivation_open OR lead.create_date >= partner.last_purchase_date)
+                           ) AS called
+                      FROM res_partner partner
+                     WHERE (partner.id = partner.commercial_partner_id OR partner.commercial_partner_id IS NULL)
+                       AND partner.active
+                       AND partner.relationship_level = 'dormant'
+                       AND %(of_company)s
+                )
+                SELECT COUNT(*) FILTER (WHERE excluded_tag) AS excluded_tag,
+                       COUNT(*) FILTER (WHERE NOT excluded_tag AND few_purchases) AS few_purchases,
+                       COUNT(*) FILTER (WHERE NOT excluded_tag AND NOT few_purchases AND blocked) AS blocked,
+                       COUNT(*) FILTER (WHERE NOT excluded_tag AND NOT few_purchases AND NOT blocked AND called)
+                           AS called
+                  FROM dormant
+                """,
+                excluded_tags=company.reactivation_excluded_category_ids.ids,
+                min_purchases=settings["min_purchases"],
+                company_id=company.id,
+                of_company=self._reactivation_of_company(),
+            )
+        )[0]
+        return row
 
     # ---- FIRST CALLS (overridable) ----
 
@@ -291,15 +387,7 @@ class CrmTeam(models.Model):
                       AND lead.company_id = %(company_id)s
                       AND (lead.reactivation_open OR lead.create_date >= lead_partner.last_purchase_date)
                )
-               AND (partner.company_id = %(company_id)s
-                    OR partner.company_id IS NULL AND (%(single_company)s OR EXISTS (
-                       SELECT 1
-                         FROM res_partner contact
-                         JOIN sale_order so ON so.partner_id = contact.id AND so.state = 'sale'
-                        WHERE (contact.commercial_partner_id = partner.id
-                               OR contact.commercial_partner_id IS NULL AND contact.id = partner.id)
-                          AND so.company_id = %(company_id)s
-                    )))
+               AND %(of_company)s
                AND COALESCE(partner.sale_warn, 'no-message') != 'block'
                AND NOT EXISTS (
                    SELECT 1 FROM mail_blacklist blacklist
@@ -312,8 +400,7 @@ class CrmTeam(models.Model):
             """,
             columns=columns,
             company_id=company.id,
-            # With one company, a shared customer is its customer: no need to look for its orders.
-            single_company=self.env["res.company"].sudo().search_count([]) == 1,
+            of_company=self._reactivation_of_company(),
             min_purchases=settings["min_purchases"],
             today=today,
             tolerance=settings["tolerance"],
@@ -327,6 +414,24 @@ class CrmTeam(models.Model):
                 *after,
             )
         return SQL("%s %s", query, tail) if tail else query
+
+    def _reactivation_of_company(self):
+        """SQL condition: the commercial partner ``partner`` is a customer of the current
+        company (its own, or shared and bought in it)."""
+        return SQL(
+            """(partner.company_id = %(company_id)s
+                OR partner.company_id IS NULL AND (%(single_company)s OR EXISTS (
+                   SELECT 1
+                     FROM res_partner contact
+                     JOIN sale_order so ON so.partner_id = contact.id AND so.state = 'sale'
+                    WHERE (contact.commercial_partner_id = partner.id
+                           OR contact.commercial_partner_id IS NULL AND contact.id = partner.id)
+                      AND so.company_id = %(company_id)s
+                )))""",
+            company_id=self.env.company.id,
+            # With one company, a shared customer is its customer: no need to look for its orders.
+            single_company=self.env["res.company"].sudo().search_count([]) == 1,
+        )
 
     def _reactivation_settings(self):
         """The current company's reactivation settings, empty ones as their defaults
@@ -434,6 +539,7 @@ class CrmTeam(models.Model):
         history = self._reactivation_history(list(plan))
         partners = self.env["res.partner"].browse(list(plan))
         stage = self._reactivation_first_stage()
+        probability = self._reactivation_get_probability()
         script = self.env.ref("odoo_sales_followup.mail_activity_type_reactivation_call").default_note or ""
         vals_list = []
         for partner in partners:
@@ -457,6 +563,7 @@ class CrmTeam(models.Model):
                     "company_id": company.id,
                     "stage_id": stage.id,
                     "expected_revenue": expected,
+                    "probability": probability,
                     "priority": reactivation_priority(
                         expected, average, row["days_since_last"], row["purchase_interval_days"]
                     ),
@@ -482,6 +589,28 @@ class CrmTeam(models.Model):
         )
         return leads.with_env(self.env)
 
+    def _reactivation_plan_by_lang(self, plan):
+        """``plan`` split by the language of each customer's assignee (else the
+        environment's): {language code: {partner id: row}}."""
+        users = self.env["res.users"].browse({row["user_id"] for row in plan.values()})
+        lang_of = {user.id: user.lang for user in users}
+        by_lang = defaultdict(dict)
+        for partner_id, row in plan.items():
+            by_lang[lang_of.get(row["user_id"]) or self.env.lang or "en_US"][partner_id] = row
+        return by_lang
+
+    def _reactivation_get_probability(self):
+        """The probability this team's reactivation opportunities start at (its
+        default when empty)."""
+        self.flush_model(["reactivation_probability"])
+        return self.env.execute_query(
+            SQL(
+                "SELECT COALESCE(reactivation_probability, %s) FROM crm_team WHERE id = %s",
+                DEFAULT_PROBABILITY,
+                self.id,
+            )
+        )[0][0]
+
     def _reactivation_first_stage(self):
         return self.env["crm.stage"].search(
             [("team_id", "=", self.id), ("is_won", "=", False), ("fold", "=", False)], order="sequence, id", limit=1
@@ -490,16 +619,18 @@ class CrmTeam(models.Model):
     # ---- PRIVATE: NOTIFICATIONS ----
 
     def _reactivation_notify_assignees(self, assigned):
-        """One summary per assignee and scan, instead of one email per opportunity."""
+        """One summary per assignee and scan, instead of one email per opportunity, in
+        the assignee's language."""
         for user, count in assigned.items():
-            self.message_notify(
+            team = self.with_context(lang=user.lang or self.env.lang)
+            team.message_notify(
                 partner_ids=user.partner_id.ids,
-                subject=self.env._("%(count)s customers to call back", count=count),
-                body=self.env._(
-                    "The reactivation scan added %(count)s dormant customers to your %(team)s pipeline, "
-                    "each with a call planned.",
+                subject=team.env._("Customers to call back: %(count)s", count=count),
+                body=team.env._(
+                    "The reactivation scan added dormant customers to your %(team)s pipeline, "
+                    "each with a call planned: %(count)s.",
                     count=count,
-                    team=self.name,
+                    team=team.name,
                 ),
             )
 
@@ -509,6 +640,12 @@ class CrmTeam(models.Model):
     def _check_reactivation_access(self):
         if not self.env.is_superuser() and not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(_("Only Sales administrators can run the reactivation scan."))
+
+    def _is_reactivation_team(self):
+        """Whether this team is the reactivation team of a company."""
+        self.ensure_one()
+        # sudo: the team may be the reactivation team of a company the user is not in.
+        return bool(self.env["res.company"].sudo().search_count([("reactivation_team_id", "=", self.id)], limit=1))
 
     @api.model
     def _get_reactivation_team(self):

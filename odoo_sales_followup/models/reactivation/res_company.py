@@ -54,14 +54,16 @@ class ResCompany(models.Model):
     )
     reactivation_assignment = fields.Selection(
         [
-            ("salesperson", "Customer's salesperson, else the least loaded member"),
+            ("salesperson", "Customer's salesperson"),
             ("round_robin", "Round-robin"),
-            ("least_open", "Least open reactivation opportunities"),
+            ("least_open", "Least loaded member"),
         ],
         string="Assignment rule",
         default=DEFAULT_ASSIGNMENT_RULE,
-        help="How the reactivation scan chooses the team member who calls each customer "
-        "(empty: the customer's salesperson).",
+        help="Who calls each customer back. Customer's salesperson: their salesperson when a member "
+        "of the team, else the least loaded member. Round-robin: each member in turn. Least loaded "
+        "member: the member with the fewest open reactivation opportunities. Empty means the "
+        "customer's salesperson.",
     )
     reactivation_weekly_capacity = fields.Integer(
         string="Calls per member per week",
