@@ -21,3 +21,9 @@ from . import test_criteria_integrity
 from . import test_aftersale
 from . import test_levels_integrity
 from . import test_reactivation_integrity
+from . import test_plans_actuals
+from . import test_plans_validation
+from . import test_plans_team
+from . import test_plans_controls
+from . import test_plans_digest
+from . import test_plans_tour
