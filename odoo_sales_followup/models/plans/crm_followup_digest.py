@@ -34,7 +34,9 @@ class CrmFollowupDigest(models.Model):
     periodicity = fields.Selection(PERIODICITY_SELECTION, required=True, readonly=True)
     date_from = fields.Date(string="From", required=True, readonly=True)
     date_to = fields.Date(string="To", required=True, readonly=True)
-    mail_id = fields.Many2one("mail.mail", string="Email", readonly=True, ondelete="set null")
+    mail_id = fields.Many2one(
+        "mail.mail", string="Email", compute="_compute_mail_id", help="The email, until it is sent and deleted."
+    )
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
 
     _sql_constraints = [
@@ -44,6 +46,14 @@ class CrmFollowupDigest(models.Model):
             "A digest is sent once per recipient and period.",
         )
     ]
+
+    def _compute_mail_id(self):
+        # sudo: outgoing mails are readable by administrators only; the field shows which
+        # mail of the queue is this digest's.
+        mails = self.env["mail.mail"].sudo().search([("model", "=", self._name), ("res_id", "in", self.ids)])
+        by_digest = {mail.res_id: mail.id for mail in mails}
+        for digest in self:
+            digest.mail_id = by_digest.get(digest.id, False)
 
     # ---- SCHEDULED ACTIONS ----
 
@@ -109,10 +119,13 @@ class CrmFollowupDigest(models.Model):
                     "company_id": user.company_id.id,
                 }
             )
-        mails = self.env["mail.mail"].create(mail_values)
-        for values, mail in zip(marker_values, mails, strict=True):
-            values["mail_id"] = mail.id
-        return self.create(marker_values)
+        # The marker and its email in the same transaction: a restart sends no second copy.
+        # The email belongs to its marker, so that whoever runs the mail queue may send it.
+        digests = self.create(marker_values)
+        for values, digest in zip(mail_values, digests, strict=True):
+            values.update(model=self._name, res_id=digest.id)
+        self.env["mail.mail"].create(mail_values)
+        return digests
 
     def _prepare_digest_mail_values(self, user, periodicity, subject, body):
         unsubscribe_url = self._get_unsubscribe_url(user, periodicity, one_click=True)
