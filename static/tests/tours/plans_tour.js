@@ -29,6 +29,15 @@ registry.category("web_tour.tours").add("odoo_sales_followup_plans_team_entry", 
             content: "The team's total follows",
             trigger: '.o_form_view .o_group .o_field_widget[name=target_revenue]:contains("5,000")',
         },
+        {
+            content: "Back to the team plans",
+            trigger: ".breadcrumb-item:contains(Team plans)",
+            run: "click",
+        },
+        {
+            content: "The team's period is listed with its total",
+            trigger: '.o_list_view .o_data_row:contains("5,000")',
+        },
     ],
 });
 
