@@ -99,7 +99,7 @@ def set_up(registry, salespeople, periods, digest_users):
         say(f"sharing the orders between {salespeople} salespeople")
         cr.execute(
             SQL(
-                "UPDATE sale_order SET user_id = (%s::int[])[1 + id %% %s], amount_untaxed = 100 + id %% 900",
+                "UPDATE sale_order SET user_id = (%s::int[])[1 + mod(id, %s)], amount_untaxed = 100 + mod(id, 900)",
                 ids,
                 len(ids),
             )
