@@ -7,7 +7,7 @@
     "author": "odoo_sales_followup contributors",
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["crm", "sale_crm"],
+    "depends": ["crm", "sale_crm", "digest"],
     "external_dependencies": {"python": [], "bin": []},
     "data": [
         "security/odoo_sales_followup_security.xml",
@@ -37,12 +37,19 @@
         "views/chains_followup_chain_wizard_views.xml",
         "views/chains_account_move_views.xml",
         "views/menus.xml",
+        "data/plans_data.xml",
+        "views/plans_crm_sales_plan_views.xml",
+        "views/plans_crm_sales_plan_period_views.xml",
+        "views/plans_crm_followup_my_day_views.xml",
+        "views/plans_controls_views.xml",
+        "views/plans_menus.xml",
     ],
     "demo": [
         "demo/levels_demo.xml",
         "demo/criteria_demo.xml",
         "demo/chains_demo.xml",
         "demo/reactivation_demo.xml",
+        "demo/plans_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],

@@ -28,3 +28,9 @@ from . import test_reactivation_usability
 from . import test_reactivation_tour
 from . import test_levels_causes
 from . import test_demo_data_access
+from . import test_plans_actuals
+from . import test_plans_validation
+from . import test_plans_team
+from . import test_plans_controls
+from . import test_plans_digest
+from . import test_plans_tour

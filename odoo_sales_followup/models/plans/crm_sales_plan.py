@@ -1,0 +1,594 @@
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_date
+
+from ...tools import PERIOD_KIND_SELECTION, forecast, period_kind
+from ...tools.plans import elapsed_days, progress
+
+#: Targets of a plan, each with its actual figure.
+TARGET_FIELDS = (
+    "target_active_customers",
+    "target_new_customers",
+    "target_prospects",
+    "target_revenue",
+    "target_activities",
+    "target_calls",
+    "target_meetings",
+)
+
+#: Fields computed from sales data (``_compute_actuals``): nobody writes them by hand.
+ACTUAL_FIELDS = frozenset(
+    {
+        "actual_active_customers",
+        "actual_new_customers",
+        "actual_prospects",
+        "actual_revenue",
+        "actual_activities",
+        "actual_calls",
+        "actual_meetings",
+        "pipeline_revenue",
+        "forecast_revenue",
+        "actuals_date",
+    }
+)
+
+
+#: Fields the plan computes: refused in create and write, with the figures.
+COMPUTED_FIELDS = ACTUAL_FIELDS | {
+    "progress_active_customers",
+    "progress_new_customers",
+    "progress_prospects",
+    "progress_revenue",
+    "progress_activities",
+    "progress_forecast",
+    "revenue_gap",
+    "period_kind",
+}
+
+
+class CrmSalesPlan(models.Model):
+    _name = "crm.sales.plan"
+    _description = "Sales plan"
+    _order = "date_from desc, team_id, user_id"
+    _check_company_auto = True
+
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        required=True,
+        index=True,
+        domain="[('share', '=', False)]",
+        default=lambda self: self.env.user,
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_from_period",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        compute="_compute_from_period",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_id = fields.Many2one(
+        "crm.sales.plan.period", string="Team period", index=True, ondelete="cascade", check_company=True
+    )
+    date_from = fields.Date(
+        string="From", compute="_compute_from_period", store=True, readonly=False, precompute=True, required=True
+    )
+    date_to = fields.Date(
+        string="To", compute="_compute_from_period", store=True, readonly=False, precompute=True, required=True
+    )
+    period_kind = fields.Selection(
+        PERIOD_KIND_SELECTION,
+        string="Period",
+        compute="_compute_period_kind",
+        store=True,
+        help="Plans of the same kind of period may not overlap for a salesperson; a monthly "
+        "and a quarterly plan may.",
+    )
+    # ---- targets ----
+    target_active_customers = fields.Integer(string="Active customers (plan)")
+    target_new_customers = fields.Integer(string="New customers (plan)")
+    target_prospects = fields.Integer(
+        string="Prospects (plan)", help="Potential customers brought into contact in the period."
+    )
+    target_revenue = fields.Monetary(string="Revenue (plan)")
+    target_activities = fields.Integer(string="Activities (plan)", help="Activities done, of every type.")
+    target_calls = fields.Integer(string="Calls (plan)")
+    target_meetings = fields.Integer(string="Meetings (plan)")
+    # ---- actuals, computed from sales data ----
+    actual_active_customers = fields.Integer(
+        string="Active customers",
+        compute="_compute_actuals",
+        store=True,
+        help="Customers at the level active whose salesperson is this plan's.",
+    )
+    actual_new_customers = fields.Integer(
+        string="New customers",
+        compute="_compute_actuals",
+        store=True,
+        help="Customers whose move to the level new was recorded in the period for this salesperson.",
+    )
+    actual_prospects = fields.Integer(
+        string="Prospects",
+        compute="_compute_actuals",
+        store=True,
+        help="Customers moved from potential to prospect in the period for this salesperson.",
+    )
+    actual_revenue = fields.Monetary(
+        string="Revenue",
+        compute="_compute_actuals",
+        store=True,
+        help="Untaxed amount of the confirmed orders, or of the posted invoices (a company "
+        "setting), of this salesperson in the period.",
+    )
+    actual_activities = fields.Integer(string="Activities", compute="_compute_actuals", store=True)
+    actual_calls = fields.Integer(string="Calls", compute="_compute_actuals", store=True)
+    actual_meetings = fields.Integer(string="Meetings", compute="_compute_actuals", store=True)
+    pipeline_revenue = fields.Monetary(
+        string="Weighted pipeline",
+        compute="_compute_actuals",
+        store=True,
+        help="Prorated revenue of the open opportunities expected to close in the period.",
+    )
+    forecast_revenue = fields.Monetary(
+        string="Forecast",
+        compute="_compute_actuals",
+        store=True,
+        help="Revenue expected at the period's end: the pace so far extended to the period's end, "
+        "plus the weighted pipeline.",
+    )
+    actuals_date = fields.Datetime(string="Figures of", compute="_compute_actuals", store=True)
+    # ---- achievement ----
+    progress_active_customers = fields.Float(
+        string="Active customers %", compute="_compute_progress", store=True, aggregator="avg"
+    )
+    progress_new_customers = fields.Float(
+        string="New customers %", compute="_compute_progress", store=True, aggregator="avg"
+    )
+    progress_prospects = fields.Float(string="Prospects %", compute="_compute_progress", store=True, aggregator="avg")
+    progress_revenue = fields.Float(string="Revenue %", compute="_compute_progress", store=True, aggregator="avg")
+    progress_activities = fields.Float(string="Activities %", compute="_compute_progress", store=True, aggregator="avg")
+    progress_forecast = fields.Float(string="Forecast %", compute="_compute_progress", store=True, aggregator="avg")
+    revenue_gap = fields.Monetary(
+        string="Gap to plan",
+        compute="_compute_progress",
+        store=True,
+        help="Revenue still missing at the period's end if the forecast comes true.",
+    )
+    time_progress = fields.Float(
+        string="Time elapsed %", compute="_compute_time_progress", help="Share of the period already lived through."
+    )
+    gap_summary = fields.Html(string="What is behind", compute="_compute_gap_summary", sanitize=False)
+
+    @api.depends("period_id", "user_id")
+    def _compute_from_period(self):
+        for plan in self:
+            period = plan.period_id
+            if period:
+                plan.date_from = period.date_from
+                plan.date_to = period.date_to
+                plan.team_id = period.team_id
+                plan.company_id = period.company_id
+            else:
+                plan.date_from = plan.date_from
+                plan.date_to = plan.date_to
+                plan.team_id = plan.team_id or plan.user_id.sale_team_id
+                plan.company_id = plan.company_id or plan.team_id.company_id or self.env.company
+
+    @api.depends("date_from", "date_to")
+    def _compute_period_kind(self):
+        for plan in self:
+            plan.period_kind = period_kind(plan.date_from, plan.date_to)
+
+    @api.depends("user_id", "company_id", "date_from", "date_to")
+    def _compute_actuals(self):
+        plans = self.filtered(
+            lambda plan: isinstance(plan.id, int) and plan.user_id and plan.date_from and plan.date_to
+        )
+        (self - plans).update(dict.fromkeys(ACTUAL_FIELDS, False))
+        if not plans:
+            return
+        today = fields.Date.context_today(self)
+        figures = plans._get_actual_figures(today)
+        now = fields.Datetime.now()
+        for plan in plans:
+            values = figures.get(plan.id, {})
+            revenue = values.get("actual_revenue", 0.0)
+            pipeline = values.get("pipeline_revenue", 0.0) if plan.date_to >= today else 0.0
+            plan.update(
+                {
+                    "actual_active_customers": values.get("actual_active_customers", 0),
+                    "actual_new_customers": values.get("actual_new_customers", 0),
+                    "actual_prospects": values.get("actual_prospects", 0),
+                    "actual_revenue": revenue,
+                    "actual_activities": values.get("actual_activities", 0),
+                    "actual_calls": values.get("actual_calls", 0),
+                    "actual_meetings": values.get("actual_meetings", 0),
+                    "pipeline_revenue": pipeline,
+                    "forecast_revenue": forecast(revenue, pipeline, plan.date_from, plan.date_to, today),
+                    "actuals_date": now,
+                }
+            )
+
+    @api.depends(*TARGET_FIELDS, *ACTUAL_FIELDS)
+    def _compute_progress(self):
+        for plan in self:
+            plan.progress_active_customers = progress(plan.actual_active_customers, plan.target_active_customers)
+            plan.progress_new_customers = progress(plan.actual_new_customers, plan.target_new_customers)
+            plan.progress_prospects = progress(plan.actual_prospects, plan.target_prospects)
+            plan.progress_revenue = progress(plan.actual_revenue, plan.target_revenue)
+            plan.progress_activities = progress(plan.actual_activities, plan.target_activities)
+            plan.progress_forecast = progress(plan.forecast_revenue, plan.target_revenue)
+            plan.revenue_gap = max(0.0, plan.target_revenue - plan.forecast_revenue)
+
+    @api.depends("date_from", "date_to")
+    def _compute_time_progress(self):
+        today = fields.Date.context_today(self)
+        for plan in self:
+            if plan.date_from and plan.date_to:
+                elapsed, total = elapsed_days(plan.date_from, plan.date_to, today)
+                plan.time_progress = progress(elapsed, total)
+            else:
+                plan.time_progress = 0.0
+
+    @api.depends(*TARGET_FIELDS, *ACTUAL_FIELDS, "time_progress")
+    def _compute_gap_summary(self):
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.gap_summary = plan._get_gap_summary(today)
+
+    @api.depends("user_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for plan in self:
+            plan.display_name = self.env._(
+                "%(salesperson)s: %(date_from)s – %(date_to)s",
+                salesperson=plan.user_id.name or "",
+                date_from=format_date(self.env, plan.date_from),
+                date_to=format_date(self.env, plan.date_to),
+            )
+
+    # ---- CONSTRAINTS ----
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_from and plan.date_to and plan.date_to < plan.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "The sales plan %(plan)s ends on %(date_to)s, before it starts on %(date_from)s.",
+                        plan=plan.display_name,
+                        date_to=format_date(self.env, plan.date_to),
+                        date_from=format_date(self.env, plan.date_from),
+                    )
+                )
+
+    @api.constrains(*TARGET_FIELDS)
+    def _check_targets(self):
+        for plan in self:
+            for fname in TARGET_FIELDS:
+                if plan[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "The sales plan %(plan)s has a negative target %(target)s (%(value)s): "
+                            "targets are zero or more.",
+                            plan=plan.display_name,
+                            target=self._fields[fname]._description_string(self.env),
+                            value=plan[fname],
+                        )
+                    )
+
+    @api.constrains("user_id", "company_id", "date_from", "date_to")
+    def _check_overlap(self):
+        self.flush_model(["user_id", "company_id", "date_from", "date_to", "period_kind"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT plan.id, other.id
+                     FROM crm_sales_plan plan
+                     JOIN crm_sales_plan other
+                       ON other.user_id = plan.user_id
+                      AND other.company_id = plan.company_id
+                      AND (other.period_kind = plan.period_kind
+                           OR 'custom' IN (other.period_kind, plan.period_kind))
+                      AND other.id != plan.id
+                      AND other.date_from <= plan.date_to
+                      AND plan.date_from <= other.date_to
+                    WHERE plan.id = ANY(%s)
+                    ORDER BY plan.id, other.id
+                    LIMIT 1""",
+                self.ids,
+            )
+        )
+        if rows:
+            # sudo: the other plan may be one the user cannot read; its name is the fact to report.
+            plan, other = self.browse(rows[0][0]), self.sudo().browse(rows[0][1])
+            raise ValidationError(
+                self.env._(
+                    "The sales plan %(plan)s overlaps the plan %(other)s of the same salesperson: "
+                    "a salesperson has one plan of a kind per period.",
+                    plan=plan.display_name,
+                    other=other.display_name,
+                )
+            )
+
+    # ---- CRUD ----
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_actual_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_actual_fields(vals)
+        return super().write(vals)
+
+    def _check_actual_fields(self, vals):
+        """Refuse a figure computed from sales data, before anything is written."""
+        if self.env.su:
+            return
+        forbidden = sorted(COMPUTED_FIELDS.intersection(vals))
+        if forbidden:
+            raise UserError(
+                self.env._(
+                    "The field %(field)s of sales plans is computed from sales data; nobody sets it by hand.",
+                    field=self._fields[forbidden[0]]._description_string(self.env),
+                )
+            )
+
+    def copy_data(self, default=None):
+        # A copy's figures are computed again; they are not copied.
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            for fname in COMPUTED_FIELDS:
+                vals.pop(fname, None)
+        return vals_list
+
+    # ---- ACTIONS ----
+
+    def action_refresh_actuals(self):
+        """Button: compute the figures of the plans again from today's data."""
+        # The figures are computed in superuser mode: only of plans the user may read.
+        self.check_access("read")
+        plans = self or self.search([("date_to", ">=", fields.Date.context_today(self))])
+        plans._refresh_actuals()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def action_open_my_plan(self):
+        """*My plan*: the current user's plans of today's periods, figures refreshed."""
+        today = fields.Date.context_today(self)
+        plans = self.search([("user_id", "=", self.env.uid), ("date_from", "<=", today), ("date_to", ">=", today)])
+        plans._refresh_actuals()
+        action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_crm_sales_plan_my")
+        if len(plans) == 1:
+            action.update({"res_id": plans.id, "view_mode": "form", "views": [(False, "form")]})
+        return action
+
+    @api.model
+    def _cron_refresh_actuals(self):
+        """Scheduled: the figures of the plans of current periods and of the month just ended."""
+        today = fields.Date.context_today(self)
+        plans = self.search([("date_to", ">=", fields.Date.subtract(today, months=1)), ("date_from", "<=", today)])
+        plans._refresh_actuals()
+
+    # ---- BUSINESS METHODS ----
+
+    def _refresh_actuals(self):
+        """Compute the figures of ``self`` again, set-based (one query per figure)."""
+        if not self:
+            return
+        # sudo: the figures are computed from documents the plan's reader may not read
+        # (a team leader with own-documents rights); only figures are stored, no record.
+        plans = self.sudo()
+        # Figures first, then the achievement that reads them.
+        for fnames in (ACTUAL_FIELDS, COMPUTED_FIELDS - ACTUAL_FIELDS - {"period_kind"}):
+            for fname in fnames:
+                self.env.add_to_compute(plans._fields[fname], plans)
+            plans.flush_recordset(list(fnames))
+
+    def _plans_values_sql(self):
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s, %s::date, %s::date)",
+                plan.id,
+                plan.user_id.id,
+                plan.company_id.id,
+                plan.date_from,
+                plan.date_to,
+            )
+            for plan in self
+        )
+        return SQL("(VALUES %s) AS plan(id, user_id, company_id, date_from, date_to)", rows)
+
+    def _get_actual_figures(self, today):
+        """Hook: the figures of the plans ``self``, as {plan id: {field name: value}};
+        each figure is one query for all plans. Override to add a figure."""
+        self._flush_sources()
+        plans = self._plans_values_sql()
+        figures = {plan.id: {} for plan in self}
+
+        def collect(query, *fnames):
+            for row in self.env.execute_query(query):
+                figures[row[0]].update(zip(fnames, row[1:], strict=True))
+
+        collect(
+            SQL(
+                """SELECT plan.id, COUNT(partner.id)
+                     FROM %s
+                     JOIN res_partner partner
+                       ON partner.user_id = plan.user_id
+                      AND partner.relationship_level = 'active'
+                      AND partner.active
+                      AND partner.id = partner.commercial_partner_id
+                      AND (partner.company_id IS NULL OR partner.company_id = plan.company_id)
+                 GROUP BY plan.id""",
+                plans,
+            ),
+            "actual_active_customers",
+        )
+        collect(
+            SQL(
+                """SELECT plan.id,
+                          COUNT(DISTINCT change.partner_id) FILTER (WHERE change.level_to = 'new'),
+                          COUNT(DISTINCT change.partner_id) FILTER (
+                              WHERE change.level_from = 'potential' AND change.level_to = 'prospect')
+                     FROM %s
+                     JOIN res_partner_level_change change
+                       ON change.salesperson_id = plan.user_id
+                      AND change.date >= plan.date_from
+                      AND change.date < plan.date_to + 1
+                      AND change.level_to IN ('new', 'prospect')
+                      AND (change.company_id IS NULL OR change.company_id = plan.company_id)
+                 GROUP BY plan.id""",
+                plans,
+            ),
+            "actual_new_customers",
+            "actual_prospects",
+        )
+        by_invoice = self.filtered(lambda plan: plan.company_id.plan_revenue_source == "invoice")
+        by_order = self - by_invoice
+        if by_order:
+            collect(
+                SQL(
+                    """SELECT plan.id, SUM(sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1))
+                         FROM %s
+                         JOIN sale_order sale
+                           ON sale.user_id = plan.user_id
+                          AND sale.company_id = plan.company_id
+                          AND sale.state = 'sale'
+                          AND sale.date_order >= plan.date_from
+                          AND sale.date_order < plan.date_to + 1
+                     GROUP BY plan.id""",
+                    by_order._plans_values_sql(),
+                ),
+                "actual_revenue",
+            )
+        if by_invoice:
+            collect(
+                SQL(
+                    """SELECT plan.id, SUM(move.amount_untaxed_signed)
+                         FROM %s
+                         JOIN account_move move
+                           ON move.invoice_user_id = plan.user_id
+                          AND move.company_id = plan.company_id
+                          AND move.state = 'posted'
+                          AND move.move_type IN ('out_invoice', 'out_refund')
+                          AND move.invoice_date BETWEEN plan.date_from AND plan.date_to
+                     GROUP BY plan.id""",
+                    by_invoice._plans_values_sql(),
+                ),
+                "actual_revenue",
+            )
+        collect(
+            SQL(
+                """SELECT plan.id,
+                          COUNT(message.id),
+                          COUNT(message.id) FILTER (WHERE activity_type.category = 'phonecall'),
+                          COUNT(message.id) FILTER (WHERE activity_type.category = 'meeting')
+                     FROM %s
+                     JOIN res_users salesperson ON salesperson.id = plan.user_id
+                     JOIN mail_message message
+                       ON message.author_id = salesperson.partner_id
+                      AND message.mail_activity_type_id IS NOT NULL
+                      AND message.date >= plan.date_from
+                      AND message.date < plan.date_to + 1
+                     JOIN mail_activity_type activity_type ON activity_type.id = message.mail_activity_type_id
+                 GROUP BY plan.id""",
+                plans,
+            ),
+            "actual_activities",
+            "actual_calls",
+            "actual_meetings",
+        )
+        collect(
+            SQL(
+                """SELECT plan.id, SUM(lead.prorated_revenue)
+                     FROM %s
+                     JOIN crm_lead lead
+                       ON lead.user_id = plan.user_id
+                      AND (lead.company_id IS NULL OR lead.company_id = plan.company_id)
+                      AND lead.active
+                      AND lead.type = 'opportunity'
+                      AND lead.probability < 100
+                      AND lead.date_deadline BETWEEN GREATEST(plan.date_from, %s) AND plan.date_to
+                 GROUP BY plan.id""",
+                plans,
+                today,
+            ),
+            "pipeline_revenue",
+        )
+        return figures
+
+    def _flush_sources(self):
+        """Write to the database what the figures' queries read."""
+        self.env["res.partner"].flush_model(
+            ["user_id", "relationship_level", "active", "commercial_partner_id", "company_id"]
+        )
+        self.env["res.partner.level.change"].flush_model()
+        self.env["sale.order"].flush_model(["user_id", "company_id", "state", "date_order", "amount_untaxed"])
+        self.env["account.move"].flush_model(
+            ["invoice_user_id", "company_id", "state", "move_type", "invoice_date", "amount_untaxed_signed"]
+        )
+        self.env["mail.message"].flush_model(["author_id", "mail_activity_type_id", "date"])
+        self.env["crm.lead"].flush_model(
+            ["user_id", "company_id", "active", "type", "probability", "date_deadline", "prorated_revenue"]
+        )
+
+    def _get_gap_summary(self, today):
+        """What is behind the time elapsed, and what would close the revenue gap, as HTML."""
+        self.ensure_one()
+        if not self.date_from or not self.date_to:
+            return False
+        elapsed, total = elapsed_days(self.date_from, self.date_to, today)
+        share = elapsed / total if total else 1.0
+        lines = []
+        for target_name in TARGET_FIELDS:
+            target = self[target_name]
+            actual = self[target_name.replace("target_", "actual_")]
+            expected = target * share
+            if target and actual < expected:
+                label = self._fields[target_name.replace("target_", "actual_")]._description_string(self.env)
+                if target_name == "target_revenue":
+                    missing = format_amount(self.env, target - actual, self.currency_id)
+                    expected_text = format_amount(self.env, expected, self.currency_id)
+                    actual_text = format_amount(self.env, actual, self.currency_id)
+                else:
+                    missing, expected_text, actual_text = target - actual, round(expected), actual
+                lines.append(
+                    self.env._(
+                        "%(figure)s: %(actual)s done, %(expected)s expected by now; %(missing)s to go.",
+                        figure=label,
+                        actual=actual_text,
+                        expected=expected_text,
+                        missing=missing,
+                    )
+                )
+        if self.revenue_gap and self.date_to >= today:
+            days_left = max(1, total - elapsed)
+            lines.append(
+                self.env._(
+                    "To close the revenue gap of %(gap)s: %(per_day)s more a day, or win opportunities "
+                    "beyond the weighted pipeline of %(pipeline)s.",
+                    gap=format_amount(self.env, self.revenue_gap, self.currency_id),
+                    per_day=format_amount(self.env, self.revenue_gap / days_left, self.currency_id),
+                    pipeline=format_amount(self.env, self.pipeline_revenue, self.currency_id),
+                )
+            )
+        if not lines:
+            return Markup("<p>%s</p>") % self.env._("On track: nothing is behind.")
+        return Markup("<ul>%s</ul>") % Markup("").join(Markup("<li>%s</li>") % escape(line) for line in lines)

@@ -1,0 +1,90 @@
+"""Sales plan arithmetic, as pure functions (no environment, no database)."""
+
+from datetime import date, timedelta
+
+#: Kinds of plan periods: plans of the same kind may not overlap for a salesperson.
+PERIOD_KIND_SELECTION = [("month", "Month"), ("quarter", "Quarter"), ("custom", "Other period")]
+
+#: Digest periodicities, each with the subscription field of res.users.
+DIGEST_PERIODICITIES = ("daily", "weekly", "monthly")
+
+
+def month_bounds(day):
+    """First and last day of the calendar month of ``day``."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def quarter_bounds(day):
+    """First and last day of the calendar quarter of ``day``."""
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    last = month_bounds(date(first.year, first.month + 2, 1))[1]
+    return first, last
+
+
+def period_bounds(kind, day):
+    """First and last day of the month or quarter of ``kind`` that holds ``day``."""
+    return quarter_bounds(day) if kind == "quarter" else month_bounds(day)
+
+
+def previous_period_start(kind, date_from):
+    """First day of the month or quarter before the one starting on ``date_from``."""
+    return period_bounds(kind, date_from - timedelta(days=1))[0]
+
+
+def period_kind(date_from, date_to):
+    """``month`` or ``quarter`` when the dates are exactly a calendar month or quarter,
+    else ``custom``."""
+    if not date_from or not date_to:
+        return "custom"
+    if (date_from, date_to) == month_bounds(date_from):
+        return "month"
+    if (date_from, date_to) == quarter_bounds(date_from):
+        return "quarter"
+    return "custom"
+
+
+def elapsed_days(date_from, date_to, today):
+    """Days of the period already lived through on ``today`` (today included), and the
+    period's length in days: ``(0, n)`` before it starts, ``(n, n)`` after it ends."""
+    total = (date_to - date_from).days + 1
+    if total <= 0:
+        return 0, 0
+    elapsed = (min(today, date_to) - date_from).days + 1
+    return max(0, min(elapsed, total)), total
+
+
+def forecast(actual, pipeline, date_from, date_to, today):
+    """The figure expected at the period's end: the pace so far (``actual`` over the days
+    lived) extended to the whole period, plus the weighted ``pipeline`` of what remains.
+
+    Before the period the forecast is the pipeline alone; once it has ended, the actual.
+    """
+    elapsed, total = elapsed_days(date_from, date_to, today)
+    if not total:
+        return actual
+    if today > date_to:
+        return actual
+    pace = actual * total / elapsed if elapsed else 0.0
+    return pace + pipeline
+
+
+def progress(actual, target):
+    """Achievement in percent: ``actual`` over ``target`` (0 without a target)."""
+    return 100.0 * actual / target if target else 0.0
+
+
+def digest_period(periodicity, today):
+    """The period a digest sent on ``today`` sums up, as (first day, last day): the day
+    before for a daily digest, the week (Monday to Sunday) before for a weekly one, the
+    calendar month before for a monthly one."""
+    if periodicity == "daily":
+        day = today - timedelta(days=1)
+        return day, day
+    if periodicity == "weekly":
+        monday = today - timedelta(days=today.weekday() + 7)
+        return monday, monday + timedelta(days=6)
+    if periodicity == "monthly":
+        return month_bounds(today.replace(day=1) - timedelta(days=1))
+    raise ValueError(f"unknown digest periodicity {periodicity!r}")
