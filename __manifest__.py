@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["crm", "sale_crm"],
-    "external_dependencies": {"python": [], "bin": []},
+    "external_dependencies": {"python": ["docxtpl"], "bin": []},
     "data": [
         "security/odoo_sales_followup_security.xml",
         "security/ir.model.access.csv",
@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "data/criteria_data.xml",
         "data/chains_data.xml",
+        "data/contract_data.xml",
         "views/levels_res_partner_level_change_views.xml",
         "views/levels_res_partner_views.xml",
         "views/levels_res_partner_category_views.xml",
@@ -36,6 +37,10 @@
         "views/chains_followup_chain_run_views.xml",
         "views/chains_followup_chain_wizard_views.xml",
         "views/chains_account_move_views.xml",
+        "views/contract_followup_contract_template_views.xml",
+        "views/contract_followup_contract_views.xml",
+        "views/contract_crm_lead_views.xml",
+        "views/contract_res_partner_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -43,6 +48,7 @@
         "demo/criteria_demo.xml",
         "demo/chains_demo.xml",
         "demo/reactivation_demo.xml",
+        "demo/contract_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],

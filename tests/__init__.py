@@ -21,3 +21,8 @@ from . import test_criteria_integrity
 from . import test_aftersale
 from . import test_levels_integrity
 from . import test_reactivation_integrity
+from . import test_contract_tools
+from . import test_contract_prepare
+from . import test_contract_send
+from . import test_contract_tour
+from . import test_contract_demo

@@ -5,3 +5,4 @@ from . import criteria
 from . import aftersale
 from . import chains
 from . import reactivation
+from . import contract

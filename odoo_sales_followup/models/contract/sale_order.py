@@ -1,0 +1,15 @@
+from odoo import _, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def action_prepare_contract(self):
+        """Prepare the contract of this quotation's opportunity from this quotation."""
+        self.ensure_one()
+        if not self.opportunity_id:
+            raise UserError(
+                _("Quotation %(order)s has no opportunity: a contract is prepared on an opportunity.", order=self.name)
+            )
+        return self.opportunity_id._action_prepare_contract(order=self)
