@@ -1,18 +1,21 @@
 """Read an Odoo test-run log: show what failed, and count from Odoo's results.
 
-``python test_report.py LOGFILE``. Prints every ERROR/CRITICAL record (with its
+``python test_report.py LOGFILE [--e2e RESULTS]``. Prints every ERROR/CRITICAL record (with its
 traceback) and every skipped test, then the plain last line
 ``N passed, N failed`` (``, N skipped`` when Odoo's own tests skip by design).
 The counts come from Odoo's own ``odoo.tests.result`` summary. A skipped test of
 this addon counts as failed, and so does any test skipped for want of a browser
 (Odoo skips tours silently when Chromium or websocket-client is missing, which
-must not pass for green), and an error logged outside any test. Exit status 1
-when anything failed or no test ran.
+must not pass for green), and an error logged outside any test. ``--e2e`` adds
+the end-to-end checks' results (JSON lines written by ``e2e.py``; a missing
+file counts as one failure). Exit status 1 when anything failed or no test ran.
 """
 
 # A command-line program: what it prints is its output, not a log.
 # pylint: disable=print-used
 
+import json
+import os
 import re
 import sys
 
@@ -40,9 +43,19 @@ def read_records(path):
         yield record
 
 
+def read_e2e(path):
+    """The end-to-end checks' results, or one failure when they did not run."""
+    if not os.path.exists(path) or not os.path.getsize(path):
+        return [{"check": "end-to-end checks", "ok": False, "detail": "they did not run (see the e2e server log)"}]
+    with open(path, encoding="utf-8") as results:
+        return [json.loads(line) for line in results if line.strip()]
+
+
 def main():
+    args = sys.argv[1:]
+    e2e = read_e2e(args[args.index("--e2e") + 1]) if "--e2e" in args else []
     summary, problems, skipped, unexpected_skips = None, [], [], []
-    for record in read_records(sys.argv[1]):
+    for record in read_records(args[0]):
         if record["logger"] == "odoo.tests.result" and SUMMARY.search(record["msg"]):
             summary = SUMMARY.search(record["msg"])
         if record["level"] in ("ERROR", "CRITICAL"):
@@ -58,6 +71,10 @@ def main():
     for skip in skipped:
         print(f"skipped by Odoo's own condition: {skip['test']}: {skip['reason']}")
 
+    for result in e2e:
+        if not result["ok"]:
+            print(f"END-TO-END CHECK FAILED: {result['check']}\n{result['detail']}")
+
     run = int(summary["run"]) if summary else 0
     failed = int(summary["failed"]) + int(summary["errors"]) if summary else 0
     if not failed:
@@ -65,6 +82,9 @@ def main():
         failed = len(problems)
     failed += len(unexpected_skips)
     passed = max(run - failed - len(skipped), 0)
+    e2e_failed = sum(not result["ok"] for result in e2e)
+    passed += len(e2e) - e2e_failed
+    failed += e2e_failed
     if not run:
         print("no test ran" + ("" if summary else ": Odoo logged no test result (see the log above)"))
     print(f"{passed} passed, {failed} failed" + (f", {len(skipped)} skipped" if skipped else ""))
