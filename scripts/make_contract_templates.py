@@ -6,6 +6,9 @@ Run with the Python that has python-docx (Odoo's, after scripts/setup):
 The .docx files are committed; this script documents how they were made and rebuilds them.
 """
 
+# A command-line program: what it prints is its output, not a log.
+# pylint: disable=print-used
+
 import os
 
 from docx import Document

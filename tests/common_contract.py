@@ -102,7 +102,10 @@ class ContractCommon(RelationshipLevelCommon):
         that *Send contract* opens, as the user's browser does; the composer."""
         action = deal.with_user(user or self.salesman).action_send_contract()
         composer = (
-            self.env["mail.compose.message"].with_user(user or self.salesman).with_context(action["context"]).create({})
+            self.env["mail.compose.message"]
+            .with_user(user or self.salesman)
+            .with_context(**action["context"])
+            .create({})
         )
         composer.action_send_mail()
         deal.invalidate_recordset()

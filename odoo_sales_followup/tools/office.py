@@ -5,6 +5,7 @@ conversions sharing a profile fail), a time limit, and its process group is kill
 when the limit is reached, so that a hung LibreOffice never holds an Odoo worker.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -84,8 +85,6 @@ def convert_to_pdf(data, suffix=".docx", timeout=DEFAULT_TIMEOUT, soffice=None):
 
 def _kill_group(process):
     """Kill the conversion and everything it started (LibreOffice forks ``soffice.bin``)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.communicate()

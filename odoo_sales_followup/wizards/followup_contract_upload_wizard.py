@@ -12,7 +12,7 @@ class FollowupContractUploadWizard(models.TransientModel):
     mode = fields.Selection(
         [("upload", "Upload an edited version"), ("sign", "Mark signed")], required=True, default="upload"
     )
-    file = fields.Binary(string="File", required=True)
+    file = fields.Binary(required=True)
     file_name = fields.Char(string="File name")
     signed_date = fields.Date(string="Signed on", default=fields.Date.context_today)
 

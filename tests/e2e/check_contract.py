@@ -59,7 +59,13 @@ def _deal(odoo, legal_name, email):
     product = odoo.call(
         "product.product", "create", {"name": "E2E consulting day", "type": "service", "list_price": 900.0}
     )
-    lead = odoo.call("crm.lead", "create", {"name": "E2E contract deal", "type": "opportunity", "partner_id": partner})
+    # a team of its own: the shipped Payment receipt is its payment stage
+    team = odoo.call("crm.team", "create", {"name": "E2E contracts", "use_opportunities": True})
+    lead = odoo.call(
+        "crm.lead",
+        "create",
+        {"name": "E2E contract deal", "type": "opportunity", "partner_id": partner, "team_id": team},
+    )
     odoo.call(
         "sale.order",
         "create",

@@ -2,6 +2,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import clean_context
 
 from ...tools import office
 from ...tools.docx_render import TemplateRenderError, template_fields
@@ -37,7 +38,8 @@ class CrmLead(models.Model):
     def action_prepare_contract(self):
         """Prepare (or prepare again) the contract of this opportunity from its quotation."""
         self.ensure_one()
-        return self._action_prepare_contract()
+        # the form's defaults (default_type...) are not the contract's nor its files'
+        return self.with_context(clean_context(self.env.context))._action_prepare_contract()
 
     def action_send_contract(self):
         """Odoo's mail composer with the template *Contract and invoice*, the contract's PDF and
@@ -115,10 +117,11 @@ class CrmLead(models.Model):
     # ---- HOOKS ----
 
     def _on_criteria_met(self, lines):
-        super()._on_criteria_met(lines)
+        result = super()._on_criteria_met(lines)
         paid = lines.filtered(lambda line: line.rule in ("prepayment", "full_payment")).lead_id
         if paid:
             paid._on_contract_paid()
+        return result
 
     def _get_criteria_facts(self):
         facts = super()._get_criteria_facts()
@@ -260,6 +263,7 @@ class CrmLead(models.Model):
                 "res_model": "crm.lead",
                 "res_id": self.id,
                 "mimetype": "application/pdf",
+                "type": "binary",
             }
         )
 

@@ -357,6 +357,7 @@ class FollowupContract(models.Model):
                 "raw": docx,
                 "res_model": "crm.lead",
                 "res_id": self.lead_id.id,
+                "type": "binary",
                 "mimetype": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             }
         )
@@ -369,6 +370,7 @@ class FollowupContract(models.Model):
                     "res_model": "crm.lead",
                     "res_id": self.lead_id.id,
                     "mimetype": "application/pdf",
+                    "type": "binary",
                 }
             )
         self.env["followup.contract.version"].create(
@@ -448,6 +450,7 @@ class FollowupContract(models.Model):
                 "raw": data,
                 "res_model": "crm.lead",
                 "res_id": self.lead_id.id,
+                "type": "binary",
             }
         )
         # sudo: the contract's state is the engine's; the user's right to edit the opportunity was checked

@@ -9,9 +9,7 @@ class FollowupContractVersion(models.Model):
 
     contract_id = fields.Many2one("followup.contract", string="Contract", required=True, index=True, ondelete="cascade")
     number = fields.Integer(string="Version", readonly=True)
-    origin = fields.Selection(
-        [("prepared", "Prepared"), ("uploaded", "Uploaded")], string="Origin", readonly=True, default="prepared"
-    )
+    origin = fields.Selection([("prepared", "Prepared"), ("uploaded", "Uploaded")], readonly=True, default="prepared")
     docx_attachment_id = fields.Many2one("ir.attachment", string="Document (DOCX)", readonly=True)
     pdf_attachment_id = fields.Many2one("ir.attachment", string="PDF", readonly=True)
     template_id = fields.Many2one("followup.contract.template", string="Template", readonly=True)

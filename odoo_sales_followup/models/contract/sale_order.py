@@ -1,5 +1,6 @@
 from odoo import _, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import clean_context
 
 
 class SaleOrder(models.Model):
@@ -12,4 +13,6 @@ class SaleOrder(models.Model):
             raise UserError(
                 _("Quotation %(order)s has no opportunity: a contract is prepared on an opportunity.", order=self.name)
             )
-        return self.opportunity_id._action_prepare_contract(order=self)
+        # the form's defaults (default_type...) are not the contract's nor its files'
+        lead = self.opportunity_id.with_context(clean_context(self.env.context))
+        return lead._action_prepare_contract(order=self.with_context(clean_context(self.env.context)))
