@@ -45,7 +45,7 @@ registry.category("web_tour.tours").add("odoo_sales_followup_contract", {
         },
         {
             content: "Send",
-            trigger: ".modal button[name=action_send_mail]",
+            trigger: ".modal .btn.o_mail_send",
             run: "click",
         },
         {
