@@ -61,14 +61,11 @@ def set_up(registry, deals, users, prefix):
             "signatory_position": "General Director",
             "signatory_basis": "the Charter",
         }
-        company.partner_id.write(
-            {
-                **legal,
-                "legal_name": "Bench Supplier Ltd.",
-                "vat": "7700000001",
-                "bank_ids": [Command.create({"acc_number": "40702810000000000001", "bank_id": bank.id})],
-            }
-        )
+        company.partner_id.write({**legal, "legal_name": "Bench Supplier Ltd.", "vat": "7700000001"})
+        if not company.partner_id.bank_ids.filtered(lambda account: account.acc_number == "40702810000000000001"):
+            company.partner_id.bank_ids = [
+                Command.create({"acc_number": "40702810000000000001", "bank_id": bank.id, "sequence": 1})
+            ]
         product = env["product.product"].create({"name": "Consulting day", "type": "service", "list_price": 1000.0})
         salespeople = env["res.users"].create(
             [
@@ -116,6 +113,7 @@ def set_up(registry, deals, users, prefix):
                 {
                     "partner_id": lead.partner_id.id,
                     "opportunity_id": lead.id,
+                    "user_id": lead.user_id.id,
                     "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3})],
                 }
                 for lead in leads
