@@ -39,7 +39,7 @@ class CrmLead(models.Model):
         """Prepare (or prepare again) the contract of this opportunity from its quotation."""
         self.ensure_one()
         # the form's defaults (default_type...) are not the contract's nor its files'
-        return self.with_context(clean_context(self.env.context))._action_prepare_contract()
+        return self.with_env(self.env(context=clean_context(self.env.context)))._action_prepare_contract()
 
     def action_send_contract(self):
         """Odoo's mail composer with the template *Contract and invoice*, the contract's PDF and

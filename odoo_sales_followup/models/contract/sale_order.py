@@ -14,5 +14,5 @@ class SaleOrder(models.Model):
                 _("Quotation %(order)s has no opportunity: a contract is prepared on an opportunity.", order=self.name)
             )
         # the form's defaults (default_type...) are not the contract's nor its files'
-        lead = self.opportunity_id.with_context(clean_context(self.env.context))
-        return lead._action_prepare_contract(order=self.with_context(clean_context(self.env.context)))
+        order = self.with_env(self.env(context=clean_context(self.env.context)))
+        return order.opportunity_id._action_prepare_contract(order=order)
