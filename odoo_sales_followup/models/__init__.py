@@ -6,3 +6,4 @@ from . import aftersale
 from . import chains
 from . import reactivation
 from . import plans
+from . import contract

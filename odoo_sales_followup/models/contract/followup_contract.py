@@ -1,0 +1,478 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.tools.misc import format_date, formatLang
+
+from ...tools import office
+from ...tools.amount_words import amount_in_words
+from ...tools.docx_render import TemplateRenderError, render_docx, template_fields
+
+_logger = logging.getLogger(__name__)
+
+STATES = [("prepared", "Prepared"), ("sent", "Sent"), ("signed", "Signed"), ("cancelled", "Cancelled")]
+
+#: Names a contract template receives; anything else is an unknown placeholder.
+CONTEXT_NAMES = (
+    "customer",
+    "company",
+    "contract",
+    "opportunity",
+    "quotation",
+    "lines",
+    "amount_untaxed",
+    "amount_tax",
+    "amount_total",
+    "amount_words",
+    "currency",
+    "date",
+)
+#: Values of a party (customer, company) a template may use.
+PARTY_KEYS = (
+    "name",
+    "legal_name",
+    "vat",
+    "inn",
+    "kpp",
+    "ogrn",
+    "registry_label",
+    "address",
+    "legal_address",
+    "postal_address",
+    "bank_account",
+    "bank_name",
+    "bic",
+    "corr_account",
+    "signatory_name",
+    "signatory_position",
+    "signatory_basis",
+    "email",
+    "phone",
+)
+#: Party values that may stay empty (they fall back to another, or are a courtesy).
+PARTY_OPTIONAL = {"name", "legal_name", "address", "postal_address", "registry_label", "email", "phone"}
+#: Names a template uses that need a quotation on the opportunity.
+QUOTATION_NAMES = {"quotation", "lines", "amount_untaxed", "amount_tax", "amount_total", "amount_words"}
+
+
+class FollowupContract(models.Model):
+    _name = "followup.contract"
+    _description = "Contract"
+    _order = "id desc"
+
+    # Every field is the engine's: users read contracts (the access rights give no write), and
+    # the addon writes them in superuser mode from the opportunity's actions.
+    name = fields.Char(string="Number", readonly=True, index=True)
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    order_id = fields.Many2one("sale.order", string="Quotation", readonly=True, ondelete="set null")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", required=True, readonly=True, index=True)
+    user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
+    template_id = fields.Many2one("followup.contract.template", string="Template", readonly=True)
+    state = fields.Selection(STATES, string="Status", required=True, default="prepared", readonly=True)
+    version_ids = fields.One2many("followup.contract.version", "contract_id", string="Versions", readonly=True)
+    version_count = fields.Integer(compute="_compute_current_version", string="Number of versions")
+    docx_attachment_id = fields.Many2one("ir.attachment", compute="_compute_current_version", string="Document (DOCX)")
+    pdf_attachment_id = fields.Many2one("ir.attachment", compute="_compute_current_version", string="PDF")
+    sent_date = fields.Datetime(string="Sent on", readonly=True)
+    sent_to = fields.Char(string="Sent to", readonly=True)
+    signed_date = fields.Date(string="Signed on", readonly=True)
+    signed_attachment_id = fields.Many2one("ir.attachment", string="Signed copy", readonly=True)
+
+    @api.depends("version_ids")
+    def _compute_current_version(self):
+        for contract in self:
+            current = contract.version_ids.sorted(lambda version: (version.number, version.id), reverse=True)[:1]
+            contract.version_count = len(contract.version_ids)
+            contract.docx_attachment_id = current.docx_attachment_id
+            contract.pdf_attachment_id = current.pdf_attachment_id
+
+    # ---- ACTIONS ----
+
+    def action_download_docx(self):
+        self.ensure_one()
+        return self._download(self.docx_attachment_id)
+
+    def action_download_pdf(self):
+        self.ensure_one()
+        if not self.pdf_attachment_id:
+            raise UserError(
+                _(
+                    "Contract %(number)s has no PDF: install LibreOffice (Debian package %(package)s) and "
+                    "prepare it again, or download the DOCX.",
+                    number=self.name,
+                    package=office.PACKAGE,
+                )
+            )
+        return self._download(self.pdf_attachment_id)
+
+    def _download(self, attachment):
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    # ---- BUSINESS METHODS ----
+
+    @api.model
+    def _check_legal_data(self, lead, order, template, attributes, names):
+        """Refuse, listing exactly what is missing, when the data ``template`` uses is empty.
+
+        :param attributes: the ``(name, attribute)`` pairs the template uses
+        :param names: the top-level names it uses
+        """
+        company = lead.company_id or self.env.company
+        customer = lead.partner_id.commercial_partner_id
+        labels = self._get_party_labels()
+        missing = []
+        first_partner = None
+        if not customer:
+            raise UserError(_('Set the customer of "%(lead)s" before preparing its contract.', lead=lead.name))
+        for root, partner in (("customer", customer), ("company", company.partner_id)):
+            values = self._get_party_values(partner)
+            used = sorted(
+                {attr for name, attr in attributes if name == root and attr in PARTY_KEYS} - PARTY_OPTIONAL,
+                key=PARTY_KEYS.index,
+            )
+            empty = [attr for attr in used if not values.get(attr) and not self._is_optional(partner, attr)]
+            if empty:
+                first_partner = first_partner or partner
+                missing.append(
+                    _(
+                        "%(partner)s: %(fields)s",
+                        partner=partner.display_name,
+                        fields=", ".join(
+                            labels[attr] if attr != "ogrn" else values["registry_label"] for attr in empty
+                        ),
+                    )
+                )
+        if names & QUOTATION_NAMES and not order:
+            missing.append(_("%(lead)s: a quotation", lead=lead.name))
+        if not missing:
+            return
+        message = _(
+            'To prepare the contract of "%(lead)s" with template "%(template)s", fill in: %(missing)s.',
+            lead=lead.name,
+            template=template.name,
+            missing="; ".join(missing),
+        )
+        if not first_partner:
+            raise UserError(message)
+        action = {
+            "type": "ir.actions.act_window",
+            "name": _("Legal data"),
+            "res_model": "res.partner",
+            "res_id": first_partner.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+        raise RedirectWarning(message, action, _("Open the legal data"))
+
+    @api.model
+    def _is_optional(self, partner, attr):
+        # KPP and correspondent accounts exist in Russia only.
+        return attr in ("kpp", "corr_account") and partner.country_id.code != "RU"
+
+    @api.model
+    def _get_party_labels(self):
+        return {
+            "vat": _("Tax ID"),
+            "inn": _("Tax ID (INN)"),
+            "kpp": _("KPP"),
+            "ogrn": _("Company ID"),
+            "legal_address": _("Legal address"),
+            "bank_account": _("Bank account"),
+            "bank_name": _("Bank"),
+            "bic": _("Bank identifier code (BIC)"),
+            "corr_account": _("Correspondent account"),
+            "signatory_name": _("Signatory"),
+            "signatory_position": _("Signatory's position"),
+            "signatory_basis": _("Acting on the basis of"),
+        }
+
+    @api.model
+    def _get_party_values(self, partner):
+        """The plain values of a customer or of our company that a template receives."""
+        partner = partner.commercial_partner_id
+        # the first account with its bank, as a contract needs the bank's codes
+        bank = partner.bank_ids.filtered("bank_id")[:1] or partner.bank_ids[:1]
+        registry_labels = partner._get_company_registry_labels()
+        address = partner._get_contract_address()
+        legal_address = partner.legal_address or address
+        return {
+            "name": partner.name or "",
+            "legal_name": partner.legal_name or partner.name or "",
+            "vat": partner.vat or "",
+            "inn": partner.vat or "",
+            "kpp": partner.kpp or "",
+            "ogrn": partner.company_registry or "",
+            "registry_label": registry_labels.get(partner.country_id.code)
+            or (_("OGRN") if partner.country_id.code == "RU" else _("Company ID")),
+            "address": address,
+            "legal_address": legal_address,
+            "postal_address": partner.postal_address or legal_address,
+            "bank_account": bank.acc_number or "",
+            "bank_name": bank.bank_id.name or "",
+            "bic": bank.bank_id.bic or "",
+            "corr_account": bank.bank_id.corr_account or "",
+            "signatory_name": partner.signatory_name or "",
+            "signatory_position": partner.signatory_position or "",
+            "signatory_basis": partner.signatory_basis or "",
+            "email": partner.email or "",
+            "phone": partner.phone or "",
+        }
+
+    @api.model
+    def _get_render_context(self, lead, order, template, number):
+        """The plain values (strings, numbers, lists of dicts) a contract template receives:
+        never records, so that a template cannot call a method."""
+        company = lead.company_id or self.env.company
+        lang = template.lang or lead.partner_id.lang or self.env.lang or "en_US"
+        env = self.with_context(lang=lang).env
+        currency = order.currency_id or company.currency_id
+        today = fields.Date.context_today(self)
+
+        def money(amount):
+            return formatLang(env, amount, currency_obj=currency)
+
+        def number_of(value, digits=2):
+            return formatLang(env, value, digits=digits)
+
+        lines = []
+        for index, line in enumerate(order.order_line.filtered(lambda line: not line.display_type), start=1):
+            lines.append(
+                {
+                    "number": index,
+                    "product": line.product_id.with_context(lang=lang).display_name or line.name or "",
+                    "description": line.name or "",
+                    "quantity": number_of(line.product_uom_qty, 3 if line.product_uom_qty % 1 else 0),
+                    "unit": line.product_uom.with_context(lang=lang).name or "",
+                    "price_unit": money(line.price_unit),
+                    "discount": number_of(line.discount),
+                    "taxes": ", ".join(line.tax_id.with_context(lang=lang).mapped("name")),
+                    "subtotal": money(line.price_subtotal),
+                    "total": money(line.price_total),
+                }
+            )
+        return {
+            "customer": self._get_party_values(lead.partner_id),
+            "company": self._get_party_values(company.partner_id),
+            "contract": {"number": number, "date": format_date(env, today)},
+            "opportunity": {
+                "name": lead.name or "",
+                "expected_revenue": money(lead.expected_revenue),
+                "salesperson": lead.user_id.name or "",
+            },
+            "quotation": {
+                "name": order.name or "",
+                "date": format_date(env, order.date_order) if order else "",
+                "validity_date": format_date(env, order.validity_date) if order.validity_date else "",
+                "payment_terms": order.payment_term_id.with_context(lang=lang).name or "",
+            },
+            "lines": lines,
+            "amount_untaxed": money(order.amount_untaxed),
+            "amount_tax": money(order.amount_tax),
+            "amount_total": money(order.amount_total),
+            "amount_words": amount_in_words(order.amount_total, currency.name, lang, currency.currency_unit_label),
+            "currency": currency.name,
+            "date": format_date(env, today),
+        }
+
+    @api.model
+    def _check_placeholders(self, template, attributes):
+        """Refuse a template that uses names or values the context does not have, naming them,
+        before a number is taken."""
+        party = set(PARTY_KEYS)
+        known = {
+            "customer": party,
+            "company": party,
+            "contract": {"number", "date"},
+            "opportunity": {"name", "expected_revenue", "salesperson"},
+            "quotation": {"name", "date", "validity_date", "payment_terms"},
+            "line": {
+                "number",
+                "product",
+                "description",
+                "quantity",
+                "unit",
+                "price_unit",
+                "discount",
+                "taxes",
+                "subtotal",
+                "total",
+            },
+        }
+        for name, attr in sorted(attributes):
+            if name in known and attr not in known[name]:
+                raise UserError(
+                    template._describe_render_error(TemplateRenderError("undefined", attr, name=f"{name}.{attr}"))
+                )
+
+    def _render(self, template, context):
+        """The DOCX bytes of ``template`` rendered with ``context``; a translated error otherwise."""
+        try:
+            return render_docx(template._get_template_data(), context)
+        except TemplateRenderError as error:
+            raise UserError(template._describe_render_error(error)) from error
+
+    @api.model
+    def _convert_to_pdf(self, docx):
+        """``(pdf bytes or None, the reason there is none)``: a contract without LibreOffice
+        still has its DOCX."""
+        try:
+            return office.convert_to_pdf(docx), None
+        except office.OfficeError as error:
+            _logger.warning("Contract PDF conversion failed: %s", error)
+            if error.reason == "missing":
+                return None, _(
+                    "No PDF: LibreOffice is not installed on the server (Debian package %(package)s). "
+                    "The DOCX is ready.",
+                    package=office.PACKAGE,
+                )
+            if error.reason == "timeout":
+                return None, _(
+                    "No PDF: LibreOffice took longer than %(seconds)s seconds and was stopped. The DOCX is ready.",
+                    seconds=error.detail,
+                )
+            return None, _("No PDF: LibreOffice could not convert the document. The DOCX is ready.")
+
+    def _add_version(self, docx, origin, template=None, file_name=None):
+        """Store ``docx`` and its PDF as the next version of this contract: attachments of the
+        opportunity (its chatter shows them) linked to the version. Returns the reason there
+        is no PDF, if any. Called in superuser mode by the engine, after the user's rights on
+        the opportunity were checked."""
+        self.ensure_one()
+        number = max(self.version_ids.mapped("number"), default=0) + 1
+        pdf, no_pdf = self._convert_to_pdf(docx)
+        base = f"{self.name} v{number}"
+        Attachment = self.env["ir.attachment"]
+        docx_attachment = Attachment.create(
+            {
+                "name": file_name or f"{base}.docx",
+                "raw": docx,
+                "res_model": "crm.lead",
+                "res_id": self.lead_id.id,
+                "type": "binary",
+                "mimetype": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            }
+        )
+        pdf_attachment = Attachment
+        if pdf:
+            pdf_attachment = Attachment.create(
+                {
+                    "name": f"{base}.pdf",
+                    "raw": pdf,
+                    "res_model": "crm.lead",
+                    "res_id": self.lead_id.id,
+                    "mimetype": "application/pdf",
+                    "type": "binary",
+                }
+            )
+        self.env["followup.contract.version"].create(
+            {
+                "contract_id": self.id,
+                "number": number,
+                "origin": origin,
+                "docx_attachment_id": docx_attachment.id,
+                "pdf_attachment_id": pdf_attachment.id,
+                "template_id": (template or self.template_id).id,
+            }
+        )
+        self.invalidate_recordset(["version_ids", "docx_attachment_id", "pdf_attachment_id", "version_count"])
+        if origin == "uploaded":
+            body = _("Contract %(number)s: version %(version)s uploaded.", number=self.name, version=number)
+        else:
+            body = _("Contract %(number)s: version %(version)s prepared.", number=self.name, version=number)
+        if no_pdf:
+            body = Markup("%s<br/>%s") % (body, no_pdf)
+        self.lead_id.message_post(body=body, attachment_ids=(docx_attachment | pdf_attachment).ids)
+        return no_pdf
+
+    @api.model
+    def _next_number(self, company):
+        """The next contract number of ``company``, from its own sequence (created on first use)."""
+        Sequence = self.env["ir.sequence"]
+        sequence = Sequence.search([("code", "=", "followup.contract"), ("company_id", "=", company.id)], limit=1)
+        if not sequence:
+            sequence = Sequence.create(
+                {
+                    "name": _("Contracts of %(company)s", company=company.name),
+                    "code": "followup.contract",
+                    "company_id": company.id,
+                    "prefix": "C%(year)s-",
+                    "padding": 4,
+                }
+            )
+        return sequence._next()
+
+    def _check_lead_access(self):
+        """The user acting on a contract must be allowed to edit its opportunity."""
+        self.ensure_one()
+        self.check_access("read")
+        self.lead_id.check_access("write")
+
+    def _upload_version(self, data, file_name=None):
+        """An edited DOCX uploaded back: the next version, with its PDF regenerated."""
+        self._check_lead_access()
+        if self.state in ("signed", "cancelled"):
+            raise UserError(
+                _(
+                    "Contract %(number)s is %(state)s: no new version can be uploaded.",
+                    number=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                )
+            )
+        if file_name and not file_name.lower().endswith(".docx"):
+            raise UserError(_('Upload the edited contract as a Word document (.docx), not "%(file)s".', file=file_name))
+        try:
+            template_fields(data)
+        except TemplateRenderError as error:
+            if error.kind == "invalid":
+                raise UserError(
+                    _('"%(file)s" is not a valid Word document (.docx).', file=file_name or _("The file"))
+                ) from error
+        # sudo: versions are the engine's; the user's right to edit the opportunity was checked
+        return self.sudo()._add_version(data, "uploaded", file_name=None)
+
+    def _mark_signed(self, data, file_name=None, signed_date=None):
+        """The customer signed: keep the scanned copy, and meet *Contract signed* on the opportunity."""
+        self._check_lead_access()
+        if self.state not in ("prepared", "sent"):
+            raise UserError(_("Contract %(number)s cannot be marked signed now.", number=self.name))
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": file_name or _("Signed contract %(number)s", number=self.name),
+                "raw": data,
+                "res_model": "crm.lead",
+                "res_id": self.lead_id.id,
+                "type": "binary",
+            }
+        )
+        # sudo: the contract's state is the engine's; the user's right to edit the opportunity was checked
+        self.sudo().write(
+            {
+                "state": "signed",
+                "signed_date": signed_date or fields.Date.context_today(self),
+                "signed_attachment_id": attachment.id,
+            }
+        )
+        self.lead_id.message_post(
+            body=_("Contract %(number)s signed.", number=self.name), attachment_ids=attachment.ids
+        )
+        self.lead_id._meet_contract_signed(self, attachment)
+
+    def action_cancel(self):
+        """Cancel the contract: the next preparation numbers a new one."""
+        for contract in self:
+            contract._check_lead_access()
+        # sudo: the contract's state is the engine's; the user's right to edit the opportunity was checked
+        self.sudo().write({"state": "cancelled"})
+        for contract in self:
+            contract.lead_id.message_post(body=_("Contract %(number)s cancelled.", number=contract.name))
+            contract.lead_id._queue_criteria_updates(document_lead_ids=contract.lead_id.ids)
+        return True
