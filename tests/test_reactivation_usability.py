@@ -33,7 +33,7 @@ class TestReactivationPipelineForUsers(ReactivationCommon):
     def test_pipeline_shows_the_team_stages_only_in_order(self):
         self._scan()
         context = self._open_pipeline(self.carl)["context"]
-        Lead = self.env["crm.lead"].with_user(self.carl).with_context(context)
+        Lead = self.env["crm.lead"].with_user(self.carl).with_context(**context)
         groups = Lead.web_read_group([("is_reactivation", "=", True)], ["stage_id"], ["stage_id"])["groups"]
         self.assertEqual(
             [group["stage_id"][1] for group in groups],
