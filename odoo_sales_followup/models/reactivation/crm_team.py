@@ -342,7 +342,7 @@ class CrmTeam(models.Model):
 
         :param after: (days overdue, id) of the last candidate of the previous batch
         """
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()  # UTC, as the levels that computed the purchase facts
         return self.env.execute_query_dict(
             self._reactivation_candidates_query(
                 SQL(
@@ -365,7 +365,7 @@ class CrmTeam(models.Model):
         self.env.flush_all()
         company = self.env.company
         settings = self._reactivation_settings()
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()  # UTC, as the levels that computed the purchase facts
         query = SQL(
             """
             SELECT %(columns)s
@@ -500,7 +500,7 @@ class CrmTeam(models.Model):
         members = self._reactivation_members()
         company = self.env.company
         settings = self._reactivation_settings()
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()  # UTC, as the levels that computed the purchase facts
         week_start = fields.Datetime.to_datetime(today - timedelta(days=today.weekday()))
         Lead = self.env["crm.lead"].with_context(active_test=False)
         base = [("is_reactivation", "=", True), ("company_id", "=", company.id), ("user_id", "in", members.ids)]
