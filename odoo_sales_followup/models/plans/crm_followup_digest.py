@@ -79,7 +79,7 @@ class CrmFollowupDigest(models.Model):
         # sudo: the job reads every subscriber and writes the sent markers; each digest
         # itself is computed with its recipient's rights (_get_digest_values).
         self = self.sudo()
-        date_from, date_to = digest_period(periodicity, today or fields.Date.context_today(self))
+        date_from, date_to = digest_period(periodicity, today or fields.Date.today())
         recipients = self._get_digest_recipients(periodicity)
         already = self.search(
             [("periodicity", "=", periodicity), ("date_from", "=", date_from), ("user_id", "in", recipients.ids)]

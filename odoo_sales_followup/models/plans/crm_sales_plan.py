@@ -203,7 +203,7 @@ class CrmSalesPlan(models.Model):
         (self - plans).update(dict.fromkeys(ACTUAL_FIELDS, False))
         if not plans:
             return
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         figures = plans._get_actual_figures(today)
         now = fields.Datetime.now()
         for plan in plans:
@@ -238,7 +238,7 @@ class CrmSalesPlan(models.Model):
 
     @api.depends("date_from", "date_to")
     def _compute_time_progress(self):
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         for plan in self:
             if plan.date_from and plan.date_to:
                 elapsed, total = elapsed_days(plan.date_from, plan.date_to, today)
@@ -248,7 +248,7 @@ class CrmSalesPlan(models.Model):
 
     @api.depends(*TARGET_FIELDS, *ACTUAL_FIELDS, "time_progress")
     def _compute_gap_summary(self):
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         for plan in self:
             plan.gap_summary = plan._get_gap_summary(today)
 
@@ -364,14 +364,14 @@ class CrmSalesPlan(models.Model):
         """Button: compute the figures of the plans again from today's data."""
         # The figures are computed in superuser mode: only of plans the user may read.
         self.check_access("read")
-        plans = self or self.search([("date_to", ">=", fields.Date.context_today(self))])
+        plans = self or self.search([("date_to", ">=", fields.Date.today())])
         plans._refresh_actuals()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
     def action_open_my_plan(self):
         """*My plan*: the current user's plans of today's periods, figures refreshed."""
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         plans = self.search([("user_id", "=", self.env.uid), ("date_from", "<=", today), ("date_to", ">=", today)])
         plans._refresh_actuals()
         action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_crm_sales_plan_my")
@@ -382,7 +382,7 @@ class CrmSalesPlan(models.Model):
     @api.model
     def _cron_refresh_actuals(self):
         """Scheduled: the figures of the plans of current periods and of the month just ended."""
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         plans = self.search([("date_to", ">=", fields.Date.subtract(today, months=1)), ("date_from", "<=", today)])
         plans._refresh_actuals()
 
