@@ -14,7 +14,7 @@ MAX_PLAN_DAYS = 366
 
 #: Largest target a plan takes: a count, and an amount.
 MAX_TARGET_COUNT = 1_000_000
-MAX_TARGET_AMOUNT = 10**15
+MAX_TARGET_AMOUNT = 10**12
 
 #: Digest periodicities, each with the subscription field of res.users.
 DIGEST_PERIODICITIES = ("daily", "weekly", "monthly")
