@@ -92,8 +92,8 @@ class TestAfterSaleCare(SuccessCriteriaCommon):
         for days in (-1, 3651, 10_000_000, 10**12):
             with self.subTest(days=days):
                 message = (
-                    rf"^The after-sale call delay \(days\) of {self.company.name} must be from 0 to 3650, "
-                    rf"not {days}\.$"
+                    rf"^“After-sale call delay \(days\)” of {self.company.name} is {days}: "
+                    rf"it must be from 0 to 3650\.$"
                 )
                 with self._refused(ValidationError, message):
                     self.company.after_sale_delay_days = days
@@ -101,7 +101,7 @@ class TestAfterSaleCare(SuccessCriteriaCommon):
                     self.env["res.config.settings"].with_user(self.admin).create(
                         {"after_sale_delay_days": days}
                     ).execute()
-                with self._refused(ValidationError, r"^The after-sale call delay \(days\) of Far away"):
+                with self._refused(ValidationError, r"^“After-sale call delay \(days\)” of Far away is"):
                     self.env["res.company"].create({"name": "Far away", "after_sale_delay_days": days})
         self.assertEqual(self.company.after_sale_delay_days, 14)
         self.company.after_sale_delay_days = 3650

@@ -27,19 +27,20 @@ class TestChainTemplateValidation(ChainCommon):
     def test_delays_and_repetitions_have_bounds(self):
         chain = self._chain("manual", [{"name": "Call", "outcomes": [{"name": "No answer", "action": "repeat"}]}])
         step, outcome = chain.step_ids, chain.step_ids.outcome_ids
-        step_delay = "The delay of the step “Call” of the chain “Chain manual” is 10000000: it must be from 0 to 3650"
-        outcome_delay = (
-            "The outcome “No answer” of the step “Call” \\(chain “Chain manual”\\) repeats after 10000000: the "
-            "delay must be from 0 to 3650"
-        )
+        step_delay = "“Delay” of Call is 10000000: it must be from 0 to 3650"
+        outcome_delay = "“Repeat after” of No answer is 10000000: it must be from 0 to 3650"
         refusals = [
             (step, {"delay": 10_000_000}, step_delay),
             (step, {"delay": -1}, "is -1: it must be from 0 to 3650"),
             (outcome, {"delay": 10_000_000}, outcome_delay),
-            (outcome, {"delay": -2}, "repeats after -2"),
+            (outcome, {"delay": -2}, "“Repeat after” of No answer is -2:"),
             (outcome, {"max_repeat": 0}, "“Repeat up to” is 0, it must be from 1 to 100"),
-            (outcome, {"max_repeat": 101}, "“Repeat up to” is 101, it must be from 1 to 100"),
-            (outcome, {"action": "next", "max_repeat": -1}, "“Repeat up to” is -1, it must be from 0 to 100"),
+            (outcome, {"max_repeat": 101}, "“Repeat up to” of No answer is 101: it must be from 0 to 100"),
+            (
+                outcome,
+                {"action": "next", "max_repeat": -1},
+                "“Repeat up to” of No answer is -1: it must be from 0 to 100",
+            ),
         ]
         for record, values, message in refusals:
             with self._refused(ValidationError, message):

@@ -181,10 +181,19 @@ class TestLevelBadInput(RelationshipLevelCommon):
 
     def test_settings_have_upper_bounds(self):
         for values, message in (
-            ({"level_purchase_interval_days": 10_000_000}, "default purchase interval of .* cannot exceed 3650 days"),
-            ({"level_purchase_interval_days": 3651}, "default purchase interval of .* cannot exceed 3650 days"),
-            ({"level_dormant_tolerance": 101}, "dormancy tolerance of .* cannot exceed 100"),
-            ({"level_purchase_threshold": 1001}, "regular purchase threshold of .* cannot exceed 1000 purchases"),
+            (
+                {"level_purchase_interval_days": 10_000_000},
+                r"“Default purchase interval \(days\)” of .* is 10000000: it must be from 1 to 3650",
+            ),
+            (
+                {"level_purchase_interval_days": 3651},
+                r"“Default purchase interval \(days\)” of .* is 3651: it must be from 1 to 3650",
+            ),
+            ({"level_dormant_tolerance": 101}, "“Dormancy tolerance” of .* is 101.0: it must be from 1 to 100"),
+            (
+                {"level_purchase_threshold": 1001},
+                "“Regular purchase threshold” of .* is 1001: it must be from 1 to 1000",
+            ),
         ):
             with self.subTest(values=values), self._refused(ValidationError, message):
                 self._settings(**values).execute()
@@ -193,7 +202,9 @@ class TestLevelBadInput(RelationshipLevelCommon):
             [{"level_purchase_threshold": 2, "level_purchase_interval_days": 30, "level_dormant_tolerance": 1.5}],
         )
         Tag = self.env["res.partner.category"]
-        with self._refused(ValidationError, "purchase interval of the tag Plants cannot exceed 3650 days"):
+        with self._refused(
+            ValidationError, r"“Purchase interval \(days\)” of Plants is 10000000: it must be from 0 to 3650"
+        ):
             Tag.create({"name": "Plants", "purchase_interval_days": 10_000_000})
         self.assertFalse(self.env["res.partner.category"].search([("name", "=", "Plants")]))
 

@@ -33,7 +33,9 @@ class TestPlansControls(SalesPlanCommon):
         )
 
     def test_negative_reaction_time_is_refused(self):
-        with self._refused(ValidationError, r"reaction time of the sales team Plans team is -3 hours"):
+        with self._refused(
+            ValidationError, r"“Reaction time \(hours\)” of Plans team is -3: it must be from 0 to 8784"
+        ):
             self.team.reaction_time_hours = -3
         self.assertEqual(self.team.reaction_time_hours, 24)
 

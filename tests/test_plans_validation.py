@@ -1,5 +1,10 @@
+from datetime import date
+
+import psycopg2
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common_plans import SalesPlanCommon
 
@@ -13,11 +18,60 @@ class TestPlansValidation(SalesPlanCommon):
 
     def test_negative_target_is_refused(self):
         plan = self._plan(target_revenue=1000.0)
-        with self._refused(ValidationError, r"Anna Salesman: .* negative target Revenue \(plan\) \(-5.0\)"):
+        with self._refused(ValidationError, r"“Revenue \(plan\)” of Anna Salesman: .* is -5.0: it must be from 0 to"):
             plan.target_revenue = -5.0
         self.assertEqual(plan.target_revenue, 1000.0)
-        with self._refused(ValidationError, r"negative target Calls \(plan\) \(-1\)"):
+        with self._refused(ValidationError, r"“Calls \(plan\)” of Sales plan is -1: it must be from 0 to 1000000"):
             self._plan(user=self.colleague, target_calls=-1)
+
+    def test_dates_targets_and_reaction_time_have_bounds(self):
+        """Each refused on save with the field and its range, before anything overflows."""
+        Period = self.env["crm.sales.plan.period"]
+        refusals = [
+            (lambda: self._plan(date_from=date(9999, 12, 1), date_to=date(9999, 12, 31)), r"“From” of Sales plan is"),
+            (
+                lambda: Period.create({"team_id": self.team.id, "kind": "month", "date_from": date(9999, 12, 1)}),
+                r"“From” of Team sales plan is .*: it must be from .*1900 to .*2999",
+            ),
+            (lambda: self._plan(date_from=date(1, 1, 1)), r"“From” of Sales plan is"),
+            (lambda: self._plan(target_revenue=1e300), r"“Revenue \(plan\)” of Sales plan is 1e\+300: it must be"),
+            (lambda: self._plan(target_calls=10**9), r"“Calls \(plan\)” of Sales plan is 1000000000"),
+            (
+                lambda: self.team.write({"reaction_time_hours": 2_000_000_000}),
+                r"“Reaction time \(hours\)” of Plans team is 2000000000: it must be from 0 to 8784",
+            ),
+            (
+                lambda: self._plan(date_from=date(1900, 1, 1), date_to=date(2999, 12, 31)),
+                r"covers more than a year",
+            ),
+        ]
+        for make, message in refusals:
+            with self.subTest(message=message), self._refused(ValidationError, message):
+                make()
+        self.assertFalse(self.env["crm.sales.plan"].search([("user_id", "=", self.salesman.id)]))
+        self.assertEqual(self.team.reaction_time_hours, 24)
+        # The largest values still work: a year's plan does not block the next one, and the
+        # longest reaction time still lets the controls read the team's leads.
+        year = self._plan(date_from=date(2990, 1, 1), date_to=date(2990, 12, 31), target_revenue=10**12)
+        after = self._plan(date_from=date(2991, 1, 1), date_to=date(2991, 1, 31))
+        self.assertEqual((year.target_revenue, after.period_kind), (10**12, "month"))
+        self.team.reaction_time_hours = 8784
+        self.env["crm.lead"].search([("followup_untouched", "=", True), ("team_id", "=", self.team.id)])
+        earliest = Period.create({"team_id": self.team.id, "kind": "month", "date_from": date(1900, 1, 1)})
+        self.assertTrue(earliest.action_copy_previous(), "nothing before it to copy, and no error")
+
+    def test_the_database_refuses_what_the_form_would(self):
+        """An SQL import or another module's raw SQL meets the same bounds."""
+        with self.assertRaises(psycopg2.errors.CheckViolation), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "UPDATE crm_team SET reaction_time_hours = 2000000000 WHERE id = %s", [self.team.id]
+                )
+        with self.assertRaises(psycopg2.errors.CheckViolation), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "UPDATE res_company SET level_dormant_tolerance = 0.5 WHERE id = %s", [self.company.id]
+                )
 
     def test_overlapping_plans_are_refused(self):
         plan = self._plan(target_revenue=1000.0)

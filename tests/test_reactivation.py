@@ -326,7 +326,7 @@ class TestReactivationSafety(ReactivationCommon):
         self.team.crm_team_member_ids.action_archive()
         with self.assertRaisesRegex(UserError, "no active member"):
             self._scan()
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertRaisesRegex(ValidationError, "“Calls per member per week” of .* is -1: it must be from 0"):
             self.rcompany.reactivation_weekly_capacity = -1
         with self.assertRaisesRegex(ValidationError, "tolerance"):
             self.rcompany.level_dormant_tolerance = 0.5

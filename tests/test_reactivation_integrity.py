@@ -262,9 +262,12 @@ class TestReactivationBadInput(ReactivationCommon):
         for values, message in (
             (
                 {"reactivation_min_purchases": 1001},
-                "minimum number of purchases for reactivation .* cannot exceed 1000",
+                "“Minimum purchases” of .* is 1001: it must be from 1 to 1000",
             ),
-            ({"reactivation_weekly_capacity": 1001}, "weekly reactivation capacity .* cannot exceed 1000 calls"),
+            (
+                {"reactivation_weekly_capacity": 1001},
+                "“Calls per member per week” of .* is 1001: it must be from 0 to 1000",
+            ),
         ):
             with self.subTest(values=values), self._refused(ValidationError, message):
                 self._settings(**values).execute()

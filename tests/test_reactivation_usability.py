@@ -104,7 +104,10 @@ class TestReactivationProbability(ReactivationCommon):
 
     def test_probability_out_of_bounds_is_refused(self):
         for value in (-1, 100.5, 150):
-            with self._refused(ValidationError, rf"Call-back must be between 0 and 100 \({value}"):
+            with self._refused(
+                ValidationError,
+                rf"“Reactivation probability \(%\)” of Call-back is {float(value)}: it must be from 0 to 100",
+            ):
                 self.team.with_user(self.manager).write({"reactivation_probability": value})
             self.assertEqual(self.team.reactivation_probability, 10.0)
 

@@ -5,6 +5,17 @@ from datetime import date, timedelta
 #: Kinds of plan periods: plans of the same kind may not overlap for a salesperson.
 PERIOD_KIND_SELECTION = [("month", "Month"), ("quarter", "Quarter"), ("custom", "Other period")]
 
+#: Plans and team periods are dated within these days: earlier or later is a typing error.
+MIN_PLAN_DATE = date(1900, 1, 1)
+MAX_PLAN_DATE = date(2999, 12, 31)
+
+#: A plan covers a year at most (a longer one would block every later plan of its salesperson).
+MAX_PLAN_DAYS = 366
+
+#: Largest target a plan takes: a count, and an amount.
+MAX_TARGET_COUNT = 1_000_000
+MAX_TARGET_AMOUNT = 10**12
+
 #: Digest periodicities, each with the subscription field of res.users.
 DIGEST_PERIODICITIES = ("daily", "weekly", "monthly")
 

@@ -15,9 +15,11 @@ OUTCOME_ACTIONS = [
 
 class FollowupChainOutcome(models.Model):
     _name = "followup.chain.outcome"
+    _inherit = ["followup.bounds.mixin"]
     _description = "Activity chain step outcome"
     _order = "step_id, sequence, id"
     _check_company_auto = True
+    _followup_bounds = {"delay": (0, MAX_DELAY), "max_repeat": (0, MAX_REPEAT)}
 
     step_id = fields.Many2one("followup.chain.step", string="Step", required=True, ondelete="cascade", index=True)
     chain_id = fields.Many2one(related="step_id.chain_id", store=True, string="Chain")
@@ -51,25 +53,14 @@ class FollowupChainOutcome(models.Model):
     def _check_action(self):
         for outcome in self:
             names = {"outcome": outcome.name, "step": outcome.step_id.name, "chain": outcome.chain_id.name}
-            if not 0 <= outcome.delay <= MAX_DELAY:
-                raise ValidationError(
-                    _(
-                        "The outcome “%(outcome)s” of the step “%(step)s” (chain “%(chain)s”) repeats after "
-                        "%(delay)s: the delay must be from 0 to %(max)s.",
-                        delay=outcome.delay,
-                        max=MAX_DELAY,
-                        **names,
-                    )
-                )
-            low = 1 if outcome.action == "repeat" else 0
-            if not low <= outcome.max_repeat <= MAX_REPEAT:
+            if outcome.action == "repeat" and outcome.max_repeat < 1:
                 raise ValidationError(
                     _(
                         "The outcome “%(outcome)s” of the step “%(step)s” (chain “%(chain)s”): “%(field)s” is "
                         "%(count)s, it must be from %(min)s to %(max)s.",
                         field=outcome._fields["max_repeat"]._description_string(self.env),
                         count=outcome.max_repeat,
-                        min=low,
+                        min=1,
                         max=MAX_REPEAT,
                         **names,
                     )

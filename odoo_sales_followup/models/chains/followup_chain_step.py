@@ -21,9 +21,11 @@ MAX_REPEAT = 100
 
 class FollowupChainStep(models.Model):
     _name = "followup.chain.step"
+    _inherit = ["followup.bounds.mixin"]
     _description = "Activity chain step"
     _order = "chain_id, sequence, id"
     _check_company_auto = True
+    _followup_bounds = {"delay": (0, MAX_DELAY)}
 
     chain_id = fields.Many2one("followup.chain", string="Chain", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="chain_id.company_id", store=True, index=True)
@@ -59,21 +61,6 @@ class FollowupChainStep(models.Model):
     outcome_ids = fields.One2many("followup.chain.outcome", "step_id", string="Outcomes", copy=True)
 
     # ---- CONSTRAINTS ----
-
-    @api.constrains("delay")
-    def _check_delay(self):
-        for step in self:
-            if not 0 <= step.delay <= MAX_DELAY:
-                raise ValidationError(
-                    _(
-                        "The delay of the step “%(step)s” of the chain “%(chain)s” is %(delay)s: it must be "
-                        "from 0 to %(max)s.",
-                        step=step.name,
-                        chain=step.chain_id.name,
-                        delay=step.delay,
-                        max=MAX_DELAY,
-                    )
-                )
 
     @api.constrains("activity_type_id")
     def _check_activity_type(self):

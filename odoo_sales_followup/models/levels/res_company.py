@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 from ...tools.relationship_level import (
     DEFAULT_DORMANT_TOLERANCE,
@@ -12,7 +11,13 @@ from ...tools.relationship_level import (
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "followup.bounds.mixin"]
+    _followup_bounds = {
+        "level_purchase_threshold": (1, MAX_PURCHASE_THRESHOLD),
+        "level_purchase_interval_days": (1, MAX_PURCHASE_INTERVAL_DAYS),
+        "level_dormant_tolerance": (1, MAX_DORMANT_TOLERANCE),
+    }
 
     # Empty (a company created while the addon was not loaded) means the default: the
     # engine reads these settings in SQL with their defaults.
@@ -34,53 +39,3 @@ class ResCompany(models.Model):
         help="A customer becomes dormant when the days since the last purchase exceed "
         "the purchase interval times this factor.",
     )
-
-    @api.constrains("level_purchase_threshold", "level_purchase_interval_days", "level_dormant_tolerance")
-    def _check_level_settings(self):
-        for company in self:
-            if company.level_purchase_threshold < 1:
-                raise ValidationError(
-                    _(
-                        "The regular purchase threshold of %(company)s must be at least 1 purchase.",
-                        company=company.name,
-                    )
-                )
-            if company.level_purchase_threshold > MAX_PURCHASE_THRESHOLD:
-                raise ValidationError(
-                    _(
-                        "The regular purchase threshold of %(company)s cannot exceed %(max)s purchases.",
-                        company=company.name,
-                        max=MAX_PURCHASE_THRESHOLD,
-                    )
-                )
-            if company.level_purchase_interval_days <= 0:
-                raise ValidationError(
-                    _(
-                        "The default purchase interval of %(company)s must be a positive number of days.",
-                        company=company.name,
-                    )
-                )
-            if company.level_purchase_interval_days > MAX_PURCHASE_INTERVAL_DAYS:
-                raise ValidationError(
-                    _(
-                        "The default purchase interval of %(company)s cannot exceed %(max)s days.",
-                        company=company.name,
-                        max=MAX_PURCHASE_INTERVAL_DAYS,
-                    )
-                )
-            if company.level_dormant_tolerance < 1:
-                raise ValidationError(
-                    _(
-                        "The dormancy tolerance of %(company)s must be 1 or more: "
-                        "a customer cannot be dormant before the purchase interval has passed.",
-                        company=company.name,
-                    )
-                )
-            if company.level_dormant_tolerance > MAX_DORMANT_TOLERANCE:
-                raise ValidationError(
-                    _(
-                        "The dormancy tolerance of %(company)s cannot exceed %(max)s.",
-                        company=company.name,
-                        max=MAX_DORMANT_TOLERANCE,
-                    )
-                )

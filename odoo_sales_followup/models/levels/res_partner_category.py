@@ -1,11 +1,12 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 from ...tools.relationship_level import MAX_PURCHASE_INTERVAL_DAYS
 
 
 class ResPartnerCategory(models.Model):
-    _inherit = "res.partner.category"
+    _name = "res.partner.category"
+    _inherit = ["res.partner.category", "followup.bounds.mixin"]
+    _followup_bounds = {"purchase_interval_days": (0, MAX_PURCHASE_INTERVAL_DAYS)}
 
     purchase_interval_days = fields.Integer(
         string="Purchase interval (days)",
@@ -20,23 +21,3 @@ class ResPartnerCategory(models.Model):
             partners = self.env["res.partner"].with_context(active_test=False).search([("category_id", "in", self.ids)])
             partners._update_relationship_levels("recompute")
         return result
-
-    @api.constrains("purchase_interval_days")
-    def _check_purchase_interval_days(self):
-        for category in self:
-            if category.purchase_interval_days < 0:
-                raise ValidationError(
-                    _(
-                        "The purchase interval of the tag %(tag)s cannot be negative: "
-                        "enter a number of days, or 0 to use the company's default.",
-                        tag=category.name,
-                    )
-                )
-            if category.purchase_interval_days > MAX_PURCHASE_INTERVAL_DAYS:
-                raise ValidationError(
-                    _(
-                        "The purchase interval of the tag %(tag)s cannot exceed %(max)s days.",
-                        tag=category.name,
-                        max=MAX_PURCHASE_INTERVAL_DAYS,
-                    )
-                )

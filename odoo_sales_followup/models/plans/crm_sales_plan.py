@@ -5,7 +5,15 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
 from ...tools import PERIOD_KIND_SELECTION, forecast, period_kind
-from ...tools.plans import elapsed_days, progress
+from ...tools.plans import (
+    MAX_PLAN_DATE,
+    MAX_PLAN_DAYS,
+    MAX_TARGET_AMOUNT,
+    MAX_TARGET_COUNT,
+    MIN_PLAN_DATE,
+    elapsed_days,
+    progress,
+)
 
 #: Targets of a plan, each with its actual figure.
 TARGET_FIELDS = (
@@ -50,9 +58,16 @@ COMPUTED_FIELDS = ACTUAL_FIELDS | {
 
 class CrmSalesPlan(models.Model):
     _name = "crm.sales.plan"
+    _inherit = ["followup.bounds.mixin"]
     _description = "Sales plan"
     _order = "date_from desc, team_id, user_id"
     _check_company_auto = True
+    _followup_bounds = {
+        "date_from": (MIN_PLAN_DATE, MAX_PLAN_DATE),
+        "date_to": (MIN_PLAN_DATE, MAX_PLAN_DATE),
+        **{fname: (0, MAX_TARGET_COUNT) for fname in TARGET_FIELDS},
+        "target_revenue": (0, MAX_TARGET_AMOUNT),
+    }
 
     user_id = fields.Many2one(
         "res.users",
@@ -276,21 +291,14 @@ class CrmSalesPlan(models.Model):
                         date_from=format_date(self.env, plan.date_from),
                     )
                 )
-
-    @api.constrains(*TARGET_FIELDS)
-    def _check_targets(self):
-        for plan in self:
-            for fname in TARGET_FIELDS:
-                if plan[fname] < 0:
-                    raise ValidationError(
-                        self.env._(
-                            "The sales plan %(plan)s has a negative target %(target)s (%(value)s): "
-                            "targets are zero or more.",
-                            plan=plan.display_name,
-                            target=self._fields[fname]._description_string(self.env),
-                            value=plan[fname],
-                        )
+            if plan.date_from and plan.date_to and (plan.date_to - plan.date_from).days >= MAX_PLAN_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The sales plan %(plan)s covers more than a year: plan a month, a quarter "
+                        "or another period of a year at most.",
+                        plan=plan.display_name,
                     )
+                )
 
     @api.constrains("user_id", "company_id", "date_from", "date_to")
     def _check_overlap(self):

@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import format_date
 
 from ...tools import period_bounds
-from ...tools.plans import previous_period_start
+from ...tools.plans import MAX_PLAN_DATE, MIN_PLAN_DATE, previous_period_start
 from .crm_sales_plan import TARGET_FIELDS
 
 #: Totals of a team's period: the sum of its members' plans.
@@ -11,9 +11,11 @@ TOTAL_FIELDS = (*TARGET_FIELDS, "actual_revenue", "forecast_revenue", "actual_ne
 
 class CrmSalesPlanPeriod(models.Model):
     _name = "crm.sales.plan.period"
+    _inherit = ["followup.bounds.mixin"]
     _description = "Team sales plan"
     _order = "date_from desc, team_id"
     _check_company_auto = True
+    _followup_bounds = {"date_from": (MIN_PLAN_DATE, MAX_PLAN_DATE)}
 
     team_id = fields.Many2one("crm.team", string="Sales Team", required=True, index=True, check_company=True)
     company_id = fields.Many2one(

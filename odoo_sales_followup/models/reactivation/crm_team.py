@@ -5,7 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_date, formatLang
 
@@ -32,7 +32,9 @@ DEFAULT_BATCH_SIZE = 1000
 
 
 class CrmTeam(models.Model):
-    _inherit = "crm.team"
+    _name = "crm.team"
+    _inherit = ["crm.team", "followup.bounds.mixin"]
+    _followup_bounds = {"reactivation_probability": (0, 100)}
 
     # Not required: empty (a team created by SQL) means the default, read with it in SQL.
     reactivation_probability = fields.Float(
@@ -42,19 +44,6 @@ class CrmTeam(models.Model):
         "It is kept whatever Odoo's predictive lead scoring computes: a customer who stopped "
         "buying is not an ordinary lead.",
     )
-
-    @api.constrains("reactivation_probability")
-    def _check_reactivation_probability(self):
-        for team in self:
-            if not 0 <= team.reactivation_probability <= 100:
-                raise ValidationError(
-                    _(
-                        "The reactivation probability of the team %(team)s must be between 0 and 100 "
-                        "(%(value)s given).",
-                        team=team.name,
-                        value=team.reactivation_probability,
-                    )
-                )
 
     # ---- ACTIONS ----
 

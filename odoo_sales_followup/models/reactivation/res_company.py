@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models
 
 from ...tools.reactivation import (
     DEFAULT_ASSIGNMENT_RULE,
@@ -27,7 +26,12 @@ REACTIVATION_RULE_DOMAIN = (
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "followup.bounds.mixin"]
+    _followup_bounds = {
+        "reactivation_min_purchases": (1, MAX_MIN_PURCHASES),
+        "reactivation_weekly_capacity": (0, MAX_WEEKLY_CAPACITY),
+    }
 
     reactivation_team_id = fields.Many2one(
         "crm.team",
@@ -71,41 +75,6 @@ class ResCompany(models.Model):
         help="Reactivation opportunities a team member receives per week at most (0: no limit). "
         "Customers beyond the team's capacity wait for the next scan.",
     )
-
-    @api.constrains("reactivation_min_purchases", "reactivation_weekly_capacity")
-    def _check_reactivation_settings(self):
-        for company in self:
-            if company.reactivation_min_purchases < 1:
-                raise ValidationError(
-                    _(
-                        "The minimum number of purchases for reactivation of %(company)s must be at least 1.",
-                        company=company.name,
-                    )
-                )
-            if company.reactivation_min_purchases > MAX_MIN_PURCHASES:
-                raise ValidationError(
-                    _(
-                        "The minimum number of purchases for reactivation of %(company)s cannot exceed %(max)s.",
-                        company=company.name,
-                        max=MAX_MIN_PURCHASES,
-                    )
-                )
-            if company.reactivation_weekly_capacity < 0:
-                raise ValidationError(
-                    _(
-                        "The weekly reactivation capacity of %(company)s cannot be negative (0 means no limit).",
-                        company=company.name,
-                    )
-                )
-            if company.reactivation_weekly_capacity > MAX_WEEKLY_CAPACITY:
-                raise ValidationError(
-                    _(
-                        "The weekly reactivation capacity of %(company)s cannot exceed %(max)s calls "
-                        "per member (0 means no limit).",
-                        company=company.name,
-                        max=MAX_WEEKLY_CAPACITY,
-                    )
-                )
 
     @api.model_create_multi
     def create(self, vals_list):
