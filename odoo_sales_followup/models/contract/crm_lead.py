@@ -332,15 +332,5 @@ class CrmLead(models.Model):
             lambda line: not line.is_met and line.criterion_id == shipped and line.rule == "manual"
         )
         if lines:
-            # sudo: who met a criterion is recorded by the addon, and only superuser mode writes it;
             # the user's right to edit the opportunity was checked by the contract
-            lines.sudo().write(
-                {
-                    "is_met": True,
-                    "attachment_ids": [(4, attachment.id)],
-                    "fact_date": contract.signed_date,
-                    "met_date": fields.Datetime.now(),
-                    "met_user_id": self.env.uid,
-                    "met_origin": f"followup.contract,{contract.id}",
-                }
-            )
+            lines._meet_by_document(contract, attachments=attachment, fact_date=contract.signed_date)

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 #: Fields the addon records when a line is met (who, when, by which document, why): written
@@ -220,6 +220,26 @@ class CrmLeadCriterion(models.Model):
                 "met_reason": reason,
             }
         )
+
+    def _meet_by_document(self, document, attachments=None, fact_date=None):
+        """Meet these lines with ``document`` as their evidence: the hook through which another
+        capability records a fact its own document shows (a contract marked signed).
+
+        The caller has checked the user's rights on the document and its opportunity; who met
+        the lines, and by which document, is recorded by the addon.
+        """
+        values = {
+            "is_met": True,
+            "met_date": fields.Datetime.now(),
+            "met_user_id": self.env.uid,
+            "met_origin": f"{document._name},{document.id}",
+        }
+        if attachments:
+            values["attachment_ids"] = [Command.link(attachment.id) for attachment in attachments]
+        if fact_date:
+            values["fact_date"] = fact_date
+        # sudo: who met a criterion is recorded by the addon, and only superuser mode writes it
+        self.sudo().write(values)
 
     # ---- PRIVATE HELPERS ----
 
