@@ -137,7 +137,7 @@ class TestPlansDigest(SalesPlanCommon):
         self.assertEqual(len(notice), 1)
         self.assertIn(self.manager.partner_id, notice.partner_ids, "the Sales administrators")
         self.assertIn("could not be sent to 1 of 3 recipients", notice.body)
-        self.assertIn("Carl&#39;s template is broken", notice.body)
+        self.assertIn("Carl's template is broken", notice.body)
         # The next run sends Carl's, and no second copy to the others.
         again = Digest._cron_send("daily")
         self.assertEqual(again.user_id, self.colleague)
