@@ -7,7 +7,6 @@ from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.chains.followup_
 
 from .common_chains import FRIDAY, ChainCommon
 
-CHAIN_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.chains.followup_chain"
 JOBS_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"
 
 
@@ -56,17 +55,17 @@ class TestChainOverdueJob(ChainCommon):
 
         with (
             patch.object(FollowupChain, "_start", failing_in_the_branch),
-            self.assertLogs(CHAIN_LOGGER, "ERROR") as logs,
+            self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
         ):
             self.Chain._cron_start_overdue_chains()
         self.assertEqual(self._started([ours, theirs]), [1, 0])
         self.assertEqual(len(logs.records), 1)
-        self.assertIn("overdue-invoice chains failed in company Branch B", logs.output[0])
+        self.assertIn(f"Overdue-invoice chains in Branch B failed for account.move({theirs.id},)", logs.output[0])
         notice = self.env["mail.message"].search([("subject", "=", "Activity chains of overdue invoices not started")])
         self.assertEqual(len(notice), 1)
         self.assertEqual(notice.partner_ids, self.branch_admin.partner_id)
         self.assertIn(
-            "stopped in Branch B: the calendar of the branch is broken. Overdue invoices processed: 0 of 1.",
+            "failed in Branch B: the calendar of the branch is broken. Overdue invoices not processed: 1 of 1.",
             notice.body,
         )
         # the next run goes on where it stopped

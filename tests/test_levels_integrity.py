@@ -383,14 +383,36 @@ class TestLevelScheduledJob(RelationshipLevelCommon):
         with (
             freeze_time(date.today() + timedelta(days=30)),
             patch.object(ResPartner, "_apply_level_facts", failing_in_other_co),
-            self.assertLogs(ENGINE_LOGGER, "ERROR") as logs,
+            self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
         ):
             self.env["res.partner"]._cron_update_relationship_levels()
         self.assertEqual(len(logs.records), 1)
-        self.assertIn("Relationship levels of Other Co: a batch of 1 partners failed", logs.output[0])
+        self.assertIn(f"Relationship levels in Other Co failed for res.partner({self.foreign.id},)", logs.output[0])
         self.assertEqual(self.acme.relationship_level, "dormant", "the main company is updated")
         self.assertFalse(self.foreign.relationship_level, "the failed batch wrote nothing")
         notices = self.env["mail.message"].search([("subject", "=", "Relationship levels not updated")])
         self.assertEqual(len(notices), 1)
         self.assertEqual(notices.partner_ids, self.other_manager.partner_id, "Other Co's Sales administrators")
         self.assertIn("Other Co failed: disk quota exceeded. Partners not updated: 1.", notices.body)
+
+    def test_a_failing_partner_is_left_out_and_the_others_of_its_batch_updated(self):
+        self._order(self.acme, self._days_ago(20))
+        self._order(self.globex, self._days_ago(20))
+        original = ResPartner._apply_level_facts
+
+        def failing_for_acme(partners, partner_ids, event, origins):
+            if self.acme.id in partner_ids:
+                raise RuntimeError("Acme's facts are broken")
+            return original(partners, partner_ids, event, origins)
+
+        with (
+            freeze_time(date.today() + timedelta(days=30)),
+            patch.object(ResPartner, "_apply_level_facts", failing_for_acme),
+            self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
+        ):
+            self.env["res.partner"]._cron_update_relationship_levels()
+        self.assertEqual(len(logs.records), 1)
+        self.assertIn(f"failed for res.partner({self.acme.id},)", logs.output[0])
+        self.assertEqual((self.acme | self.globex).mapped("relationship_level"), ["new", "dormant"])
+        notice = self.env["mail.message"].search([("subject", "=", "Relationship levels not updated")])
+        self.assertIn("broken. Partners not updated: 1.", notice.body)

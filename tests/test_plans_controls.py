@@ -1,9 +1,13 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..odoo_sales_followup.models.plans.crm_lead import CrmLead
 from .common_plans import SalesPlanCommon
+
+JOBS_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"
 
 
 @tagged("post_install", "-at_install", "sales_followup_plans")
@@ -64,6 +68,29 @@ class TestPlansControls(SalesPlanCommon):
         MyDay._cron_schedule_next_steps()
         self.assertEqual(len(lead.activity_ids | orphan.activity_ids | self.globex.activity_ids), 3)
         self.assertFalse(self.env.ref("odoo_sales_followup.ir_cron_plans_next_steps").active)
+
+    def test_a_failing_record_does_not_stop_the_job(self):
+        first, broken, last = (self._opportunity(name=f"Deal {n}") for n in range(3))
+        responsible = CrmLead._get_followup_responsible
+
+        def failing_for_broken(lead):
+            if lead == broken:
+                raise ValueError("the team of this deal is broken")
+            return responsible(lead)
+
+        MyDay = self.env["crm.followup.my.day"]
+        with (
+            patch.object(CrmLead, "_get_followup_responsible", failing_for_broken),
+            self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
+        ):
+            MyDay._cron_schedule_next_steps()
+        self.assertEqual([len(lead.activity_ids) for lead in (first, broken, last)], [1, 0, 1])
+        self.assertEqual(len(logs.records), 1)
+        notice = self.env["mail.message"].search([("subject", "=", "Next-step to-dos not planned")])
+        self.assertEqual(len(notice), 1)
+        self.assertIn("the team of this deal is broken", notice.body)
+        MyDay._cron_schedule_next_steps()
+        self.assertEqual([len(lead.activity_ids) for lead in (first, broken, last)], [1, 1, 1])
 
 
 @tagged("post_install", "-at_install", "sales_followup_plans")

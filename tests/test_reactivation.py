@@ -348,14 +348,15 @@ class TestReactivationSafety(ReactivationCommon):
 
     def test_scheduled_scan_reports_a_team_without_members(self):
         self.team.crm_team_member_ids.action_archive()
-        logger = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.reactivation.crm_team"
+        logger = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"
         self.main_company.reactivation_team_id = False  # only this world's company
         with self.assertLogs(logger, "ERROR") as logs:
             self.env["crm.team"]._cron_reactivation_scan()
         self.assertEqual(
             [record.getMessage() for record in logs.records],
             [
-                "Reactivation scan of Callback Co skipped: The reactivation team Call-back has no active member "
+                f"Reactivation scan in Callback Co skipped res.company({self.rcompany.id},): "
+                "The reactivation team Call-back has no active member "
                 "to call the customers: add members to the team."
             ],
         )

@@ -1,9 +1,8 @@
 import logging
-from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import ormcache, split_every
+from odoo.tools import ormcache
 
 from ...tools import LEVEL_SELECTION
 from .. import jobs
@@ -391,11 +390,11 @@ class FollowupChain(models.Model):
     def _cron_start_overdue_chains(self):
         """Start the "invoice overdue" chains on the posted customer invoices past their due date.
 
-        Company by company, in batches of the system parameter
-        ``odoo_sales_followup.chain_batch_size``, each in its own savepoint and committed: an
-        unexpected error in a company is logged and notified to its Sales administrators, and the
-        other companies' invoices are still processed. A chain starts once per invoice, so a
-        rerun goes on from where the last one stopped."""
+        Through the job runner (``jobs.run_batches``): company by company, in batches of the
+        system parameter ``odoo_sales_followup.chain_batch_size``, each committed; an invoice
+        whose chain fails is logged and notified to its company's Sales administrators, and
+        the other invoices are still processed. A chain starts once per invoice, so a rerun
+        goes on from where the last one stopped."""
         chains = self.search([("trigger", "=", "invoice_overdue"), ("step_ids", "!=", False)])
         if not chains:
             return
@@ -408,36 +407,23 @@ class FollowupChain(models.Model):
             ],
             order="company_id, id",
         )
-        size = jobs.get_batch_size(self.env, "odoo_sales_followup.chain_batch_size", 1000)
-        ids_by_company = defaultdict(list)
-        for invoice in invoices:
-            ids_by_company[invoice.company_id].append(invoice.id)
-        done, total = 0, len(invoices)
-        for company, invoice_ids in ids_by_company.items():
-            started = 0
-            try:
-                for batch in split_every(size, invoice_ids, self.env["account.move"].browse):
-                    with self.env.cr.savepoint():
-                        chains.with_company(company)._start(batch)
-                    started += len(batch)
-                    self.env["ir.cron"]._notify_progress(done=done + started, remaining=total - done - started)
-                    if not jobs.is_testing():
-                        self.env.cr.commit()  # pylint: disable=invalid-commit  # keep each batch: reruns go on
-            except Exception as error:
-                # one company's failure must not stop the others: log it, tell who can fix it
-                _logger.exception("Sales follow-up: overdue-invoice chains failed in company %s", company.name)
-                jobs.notify_job_failure(
-                    self.env,
-                    company,
-                    _("Activity chains of overdue invoices not started"),
-                    _(
-                        "The scheduled action “Sales follow-up: start the chains of overdue invoices” stopped "
-                        "in %(company)s: %(error)s. Overdue invoices processed: %(started)s of %(count)s. The "
-                        "other companies were processed; the next run goes on from there.",
-                        company=company.name,
-                        started=started,
-                        count=len(invoice_ids),
-                        error=error,
-                    ),
-                )
-            done += len(invoice_ids)
+        jobs.run_batches(
+            self.env,
+            invoices,
+            lambda batch: chains.with_env(batch.env)._start(batch),
+            job_name="Overdue-invoice chains",
+            batch_size=jobs.get_batch_size(self.env, "odoo_sales_followup.chain_batch_size", 1000),
+            company_of=lambda invoice: invoice.company_id,
+            notice=lambda company, failed, total, problem: (
+                self.env._("Activity chains of overdue invoices not started"),
+                self.env._(
+                    "The scheduled action “Sales follow-up: start the chains of overdue invoices” failed "
+                    "in %(company)s: %(error)s. Overdue invoices not processed: %(failed)s of %(count)s. The "
+                    "other invoices were processed; the next run tries again.",
+                    company=company.name,
+                    failed=failed,
+                    count=total,
+                    error=problem,
+                ),
+            ),
+        )

@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, split_every
 
 from ...tools.relationship_level import (
@@ -354,40 +353,16 @@ class ResPartner(models.Model):
                 end=window[1],
             )
         )
-        by_company = defaultdict(list)
-        for partner_id, company_id in rows:
-            by_company[company_id or self.env.company.id].append(partner_id)
-        companies = self.env["res.company"].browse(by_company)
-        for company in companies:
-            self.with_company(company)._run_scheduled_level_batches(by_company[company.id])
-
-    @api.model
-    def _run_scheduled_level_batches(self, partner_ids):
-        """The daily update of these commercial partners of the current company."""
-        company = self.env.company
-        testing = jobs.is_testing()
-        batch_size = self._get_level_batch_size()
-        done, failed, problem = 0, 0, None
-        for batch in split_every(batch_size, partner_ids, list):
-            try:
-                with self.env.cr.savepoint():  # a failed batch leaves nothing half-written
-                    self._apply_level_facts(batch, "scheduled", {})
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise  # the database asks for a retry: the next run does it
-            except Exception as error:
-                _logger.exception("Relationship levels of %s: a batch of %s partners failed", company.name, len(batch))
-                failed += len(batch)
-                problem = problem or str(error) or type(error).__name__
-            done += len(batch)
-            if not testing:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
-                # Each batch is kept once done, so that a rerun only does what is left.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env.invalidate_all()  # memory follows the batch, not the number of partners
-        if failed:
-            jobs.notify_job_failure(
-                self.env,
-                company,
+        company_ids = {partner_id: company_id or self.env.company.id for partner_id, company_id in rows}
+        companies = self.env["res.company"].browse(set(company_ids.values()))
+        jobs.run_batches(
+            self.env,
+            self.browse(company_ids),
+            lambda partners: partners.browse()._apply_level_facts(partners.ids, "scheduled", {}),
+            job_name="Relationship levels",
+            batch_size=self._get_level_batch_size(),
+            company_of=lambda partner: companies.browse(company_ids[partner.id]),
+            notice=lambda company, failed, total, problem: (
                 self.env._("Relationship levels not updated"),
                 self.env._(
                     "The daily update of the relationship levels of %(company)s failed: %(problem)s. "
@@ -397,10 +372,8 @@ class ResPartner(models.Model):
                     count=failed,
                     problem=problem,
                 ),
-            )
-            if not testing:
-                # The notice is kept even if the job stops after this company.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            ),
+        )
 
     @api.model
     def _rebuild_relationship_levels(self, event):

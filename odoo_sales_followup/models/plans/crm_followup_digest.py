@@ -1,4 +1,5 @@
 import logging
+import re
 from datetime import datetime, time, timedelta
 
 from werkzeug.urls import url_encode
@@ -7,7 +8,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import format_amount, format_date
 
 from ...tools import DIGEST_PERIODICITIES, digest_period
-from ..jobs import get_batch_size, is_testing
+from .. import jobs
 from .res_users import DIGEST_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -16,6 +17,9 @@ PERIODICITY_SELECTION = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "
 
 #: Stop reasons of a chain that ended without an outcome (a missed chance).
 MISSED_STOP_REASONS = ("manual", "stage", "activity_deleted", "calendar", "delay")
+
+#: A user id in an unsubscribe link: a positive integer that PostgreSQL can hold.
+USER_ID_PATTERN = re.compile(r"[1-9][0-9]{0,8}")
 
 #: Lines of a list shown in a digest; the rest is counted.
 MAX_LINES = 10
@@ -72,8 +76,10 @@ class CrmFollowupDigest(models.Model):
     @api.model
     def _cron_send(self, periodicity, today=None):
         """Send the ``periodicity`` digest of the period before ``today`` to every subscriber
-        who has not had it yet, in batches committed one by one (a restart goes on where
-        it stopped). Returns the digests sent."""
+        who has not had it yet, through the job runner (``jobs.run_batches``): batches
+        committed one by one (a restart goes on where it stopped), a recipient whose
+        digest fails is logged and notified to the administrators while the others get
+        theirs. Returns the digests sent."""
         if periodicity not in DIGEST_PERIODICITIES:
             raise ValueError(f"unknown digest periodicity {periodicity!r}")
         # sudo: the job reads every subscriber and writes the sent markers; each digest
@@ -81,31 +87,54 @@ class CrmFollowupDigest(models.Model):
         self = self.sudo()
         date_from, date_to = digest_period(periodicity, today or fields.Date.today())
         recipients = self._get_digest_recipients(periodicity)
-        already = self.search(
-            [("periodicity", "=", periodicity), ("date_from", "=", date_from), ("user_id", "in", recipients.ids)]
-        ).user_id
+        already = self._sent_digests(recipients, periodicity, date_from).user_id
         pending = recipients - already
-        batch_size = get_batch_size(self.env, "odoo_sales_followup.digest_batch_size", 50)
-        sent = self.browse()
-        done = 0
-        for batch in tools.split_every(batch_size, pending.ids, self.env["res.users"].browse):
-            sent |= self._send_digests(batch, periodicity, date_from, date_to)
-            done += len(batch)
-            if not is_testing():
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(pending) - done)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return sent
+        labels = dict(self._fields["periodicity"]._description_selection(self.env))
+        jobs.run_batches(
+            self.env,
+            pending,
+            lambda users: self.with_env(users.env)._send_digests(users, periodicity, date_from, date_to),
+            job_name=f"Sales digests ({periodicity})",
+            batch_size=jobs.get_batch_size(self.env, "odoo_sales_followup.digest_batch_size", 50),
+            company_of=lambda user: user.company_id,
+            notice=lambda company, failed, total, problem: (
+                self.env._("Sales digests not sent"),
+                self.env._(
+                    "The sales digest (%(periodicity)s) could not be sent to %(failed)s of %(total)s recipients "
+                    "of %(company)s: %(problem)s. The others received theirs; the next run tries again, and "
+                    "the server log has the details.",
+                    periodicity=labels[periodicity],
+                    failed=failed,
+                    total=total,
+                    company=company.name,
+                    problem=problem,
+                ),
+            ),
+        )
+        return self._sent_digests(pending, periodicity, date_from)
+
+    @api.model
+    def _sent_digests(self, users, periodicity, date_from):
+        return self.search(
+            [("periodicity", "=", periodicity), ("date_from", "=", date_from), ("user_id", "in", users.ids)]
+        )
 
     @api.model
     def _get_digest_recipients(self, periodicity):
-        """Hook: the users who receive the ``periodicity`` digest."""
+        """Hook: the users who receive the ``periodicity`` digest: the subscribers who may
+        read sales data (the subscriptions of others are ignored)."""
         return self.env["res.users"].search(
-            [(DIGEST_FIELDS[periodicity], "=", True), ("share", "=", False), ("email", "!=", False)]
+            [
+                (DIGEST_FIELDS[periodicity], "=", True),
+                ("share", "=", False),
+                ("email", "!=", False),
+                ("groups_id", "in", self.env.ref("sales_team.group_sale_salesman").ids),
+            ]
         )
 
     def _send_digests(self, users, periodicity, date_from, date_to):
-        """Queue the digest of each of ``users`` and mark it sent, in one transaction."""
-        self.env["crm.sales.plan"].search([("date_from", "<=", date_to), ("date_to", ">=", date_to)])._refresh_actuals()
+        """Queue the digest of each of ``users`` and mark it sent, in one transaction.
+        The digests read the plans' figures; they write none (``_get_digest_values``)."""
         mail_values, marker_values = [], []
         for user in users:
             subject, body = self._render_digest(user, periodicity, date_from, date_to)
@@ -162,8 +191,15 @@ class CrmFollowupDigest(models.Model):
 
     @api.model
     def _unsubscribe(self, user_id, periodicity, token):
-        """Leave the digest if ``token`` is the user's; returns the user, else None."""
-        if periodicity not in DIGEST_FIELDS or not token or not str(user_id).isdigit():
+        """Leave the digest if ``token`` is the user's; returns the user, else None (also
+        for any malformed parameter: the route answers 404)."""
+        if (
+            periodicity not in DIGEST_FIELDS
+            or not isinstance(token, str)
+            or not token.isascii()
+            or not isinstance(user_id, int | str)
+            or not USER_ID_PATTERN.fullmatch(str(user_id))
+        ):
             return None
         user = self.env["res.users"].sudo().browse(int(user_id)).exists()
         if not user or not tools.consteq(self._get_unsubscribe_token(user.id, periodicity), token):
@@ -222,25 +258,28 @@ class CrmFollowupDigest(models.Model):
         def money(amount, currency):
             return format_amount(env, amount, currency)
 
-        # Plans of the period's last day, biggest revenue gaps first.
-        plans = env["crm.sales.plan"].search(
-            [("date_from", "<=", date_to), ("date_to", ">=", date_to)], order="revenue_gap desc, id"
-        )
-        plan_lines = [
-            {
-                "salesperson": plan.user_id.name,
-                "period": plan.display_name,
-                "revenue": money(plan.actual_revenue, plan.currency_id),
-                "target": money(plan.target_revenue, plan.currency_id),
-                "progress": round(plan.progress_revenue),
-                "forecast": money(plan.forecast_revenue, plan.currency_id),
-                "gap": money(plan.revenue_gap, plan.currency_id),
-                "new_customers": f"{plan.actual_new_customers} / {plan.target_new_customers}",
-                "activities": f"{plan.actual_activities} / {plan.target_activities}",
-                "url": link(plan),
-            }
-            for plan in plans
-        ]
+        # Plans of the period's last day, biggest revenue gaps first, with today's figures:
+        # computed for the digest, not written (a digest never rewrites the plans).
+        plans = env["crm.sales.plan"].search([("date_from", "<=", date_to), ("date_to", ">=", date_to)], order="id")
+        figures = plans._get_current_figures()
+        plans = plans.sorted(lambda plan: -figures[plan.id]["revenue_gap"])
+        plan_lines = []
+        for plan in plans:
+            figure = figures[plan.id]
+            plan_lines.append(
+                {
+                    "salesperson": plan.user_id.name,
+                    "period": plan.display_name,
+                    "revenue": money(figure["actual_revenue"], plan.currency_id),
+                    "target": money(plan.target_revenue, plan.currency_id),
+                    "progress": round(figure["progress_revenue"]),
+                    "forecast": money(figure["forecast_revenue"], plan.currency_id),
+                    "gap": money(figure["revenue_gap"], plan.currency_id),
+                    "new_customers": f"{figure['actual_new_customers']} / {plan.target_new_customers}",
+                    "activities": f"{figure['actual_activities']} / {plan.target_activities}",
+                    "url": link(plan),
+                }
+            )
         # What to do, per salesperson (the control report), with the reader's rights.
         MyDay = env["crm.followup.my.day"]
         kinds = dict(MyDay._fields["kind"]._description_selection(env))

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..jobs import get_batch_size, is_testing
+from .. import jobs
 
 #: Kinds of line, most urgent first (the line's priority is its position here).
 KIND_SELECTION = [
@@ -123,7 +123,9 @@ class CrmFollowupMyDay(models.Model):
     def _cron_schedule_next_steps(self):
         """Scheduled (off by default): a to-do for every open opportunity or lead without a
         next step and every customer without one before its next purchase, for its
-        salesperson (else its team's leader), in batches committed one by one."""
+        salesperson (else its team's leader), through the job runner (``jobs.run_batches``):
+        in batches committed one by one; a record that fails is logged and notified, the
+        others get their to-do."""
         leads = self.env["crm.lead"].search(
             [
                 "|",
@@ -134,16 +136,26 @@ class CrmFollowupMyDay(models.Model):
             ]
         )
         partners = self.env["res.partner"].search([("followup_no_next_step", "=", True)])
-        records = [*leads, *partners]
-        batch_size = get_batch_size(self.env, "odoo_sales_followup.next_step_batch_size", 500)
-        done = 0
-        for start in range(0, len(records), batch_size):
-            batch = records[start : start + batch_size]
-            self._schedule_next_step_todos(batch)
-            done += len(batch)
-            if not is_testing():
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(records) - done)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        jobs.run_batches(
+            self.env,
+            [*leads, *partners],
+            self._schedule_next_step_todos,
+            job_name="Next-step to-dos",
+            batch_size=jobs.get_batch_size(self.env, "odoo_sales_followup.next_step_batch_size", 500),
+            company_of=lambda record: record.company_id,
+            notice=lambda company, failed, total, problem: (
+                self.env._("Next-step to-dos not planned"),
+                self.env._(
+                    "No to-do could be planned on %(failed)s of %(total)s leads and customers without a next "
+                    "step of %(company)s: %(problem)s. The others have theirs; the next run tries again, and "
+                    "the server log has the details.",
+                    failed=failed,
+                    total=total,
+                    company=company.name,
+                    problem=problem,
+                ),
+            ),
+        )
 
     @api.model
     def _schedule_next_step_todos(self, records):

@@ -14,6 +14,7 @@ from ...tools.plans import (
     elapsed_days,
     progress,
 )
+from .. import jobs
 
 #: Targets of a plan, each with its actual figure.
 TARGET_FIELDS = (
@@ -167,7 +168,12 @@ class CrmSalesPlan(models.Model):
         help="Revenue expected at the period's end: the pace so far extended to the period's end, "
         "plus the weighted pipeline.",
     )
-    actuals_date = fields.Datetime(string="Figures of", compute="_compute_actuals", store=True)
+    actuals_date = fields.Datetime(
+        string="Figures of",
+        compute="_compute_actuals",
+        store=True,
+        help="When the figures last changed: a refresh that finds the same figures leaves them as they are.",
+    )
     # ---- achievement ----
     progress_active_customers = fields.Float(
         string="Active customers %", compute="_compute_progress", store=True, aggregator="avg"
@@ -222,34 +228,22 @@ class CrmSalesPlan(models.Model):
         figures = plans._get_actual_figures(today)
         now = fields.Datetime.now()
         for plan in plans:
-            values = figures.get(plan.id, {})
-            revenue = values.get("actual_revenue", 0.0)
-            pipeline = values.get("pipeline_revenue", 0.0) if plan.date_to >= today else 0.0
-            plan.update(
-                {
-                    "actual_active_customers": values.get("actual_active_customers", 0),
-                    "actual_new_customers": values.get("actual_new_customers", 0),
-                    "actual_prospects": values.get("actual_prospects", 0),
-                    "actual_revenue": revenue,
-                    "actual_activities": values.get("actual_activities", 0),
-                    "actual_calls": values.get("actual_calls", 0),
-                    "actual_meetings": values.get("actual_meetings", 0),
-                    "pipeline_revenue": pipeline,
-                    "forecast_revenue": forecast(revenue, pipeline, plan.date_from, plan.date_to, today),
-                    "actuals_date": now,
-                }
+            values = plan._prepare_actual_values(figures.get(plan.id, {}), today)
+            # Figures that did not change are not written again, their date included: a
+            # refresh that finds the same figures leaves the plan's row alone. What the
+            # stored figures were is known from the cache (_refresh_actuals reads them).
+            stored = plan._cache
+            changed = any(
+                fname not in stored or plan._fields[fname].convert_to_cache(value, plan) != stored[fname]
+                for fname, value in values.items()
             )
+            values["actuals_date"] = now if changed or "actuals_date" not in stored else stored["actuals_date"]
+            plan.update(values)
 
     @api.depends(*TARGET_FIELDS, *ACTUAL_FIELDS)
     def _compute_progress(self):
         for plan in self:
-            plan.progress_active_customers = progress(plan.actual_active_customers, plan.target_active_customers)
-            plan.progress_new_customers = progress(plan.actual_new_customers, plan.target_new_customers)
-            plan.progress_prospects = progress(plan.actual_prospects, plan.target_prospects)
-            plan.progress_revenue = progress(plan.actual_revenue, plan.target_revenue)
-            plan.progress_activities = progress(plan.actual_activities, plan.target_activities)
-            plan.progress_forecast = progress(plan.forecast_revenue, plan.target_revenue)
-            plan.revenue_gap = max(0.0, plan.target_revenue - plan.forecast_revenue)
+            plan.update(plan._prepare_progress_values(plan))
 
     @api.depends("date_from", "date_to")
     def _compute_time_progress(self):
@@ -389,25 +383,97 @@ class CrmSalesPlan(models.Model):
 
     @api.model
     def _cron_refresh_actuals(self):
-        """Scheduled: the figures of the plans of current periods and of the month just ended."""
+        """Scheduled: the figures of the plans of current periods and of the month just ended,
+        through the job runner (``jobs.run_batches``): company by company, in batches; a
+        plan that fails is logged and notified, the others are refreshed."""
         today = fields.Date.today()
-        plans = self.search([("date_to", ">=", fields.Date.subtract(today, months=1)), ("date_from", "<=", today)])
-        plans._refresh_actuals()
+        plans = self.search(
+            [("date_to", ">=", fields.Date.subtract(today, months=1)), ("date_from", "<=", today)],
+            order="company_id, id",
+        )
+        jobs.run_batches(
+            self.env,
+            plans,
+            lambda batch: batch._refresh_actuals(),
+            job_name="Sales plan figures",
+            batch_size=jobs.get_batch_size(self.env, "odoo_sales_followup.plan_batch_size", 200),
+            company_of=lambda plan: plan.company_id,
+            notice=lambda company, failed, total, problem: (
+                self.env._("Sales plan figures not refreshed"),
+                self.env._(
+                    "The figures of %(failed)s of %(total)s sales plans of %(company)s could not be refreshed: "
+                    "%(problem)s. The other plans are up to date; the server log has the details.",
+                    failed=failed,
+                    total=total,
+                    company=company.name,
+                    problem=problem,
+                ),
+            ),
+        )
 
     # ---- BUSINESS METHODS ----
 
     def _refresh_actuals(self):
-        """Compute the figures of ``self`` again, set-based (one query per figure)."""
+        """Compute the figures of ``self`` again, set-based (one query per figure). A plan
+        whose figures did not change is not written."""
         if not self:
             return
         # sudo: the figures are computed from documents the plan's reader may not read
         # (a team leader with own-documents rights); only figures are stored, no record.
         plans = self.sudo()
+        # The stored figures, to compare the new ones with: only a change is written.
+        plans.fetch(list(COMPUTED_FIELDS))
         # Figures first, then the achievement that reads them.
         for fnames in (ACTUAL_FIELDS, COMPUTED_FIELDS - ACTUAL_FIELDS - {"period_kind"}):
             for fname in fnames:
                 self.env.add_to_compute(plans._fields[fname], plans)
             plans.flush_recordset(list(fnames))
+
+    def _get_current_figures(self, today=None):
+        """The figures of the plans ``self`` from today's data, computed without writing
+        them, as {plan id: {field name: value}} for the actual figures and the achievement
+        (``progress_*``, ``revenue_gap``): for a reader, such as a digest, that needs them
+        fresh and must not rewrite the plans that users are refreshing."""
+        today = today or fields.Date.today()
+        figures = self._get_actual_figures(today) if self else {}
+        current = {}
+        for plan in self:
+            values = plan._prepare_actual_values(figures.get(plan.id, {}), today)
+            values.update(plan._prepare_progress_values(values))
+            current[plan.id] = values
+        return current
+
+    def _prepare_actual_values(self, figures, today):
+        """The actual figures of the plan ``self`` (but their date) from the values of
+        ``_get_actual_figures``."""
+        self.ensure_one()
+        revenue = figures.get("actual_revenue", 0.0)
+        pipeline = figures.get("pipeline_revenue", 0.0) if self.date_to >= today else 0.0
+        return {
+            "actual_active_customers": figures.get("actual_active_customers", 0),
+            "actual_new_customers": figures.get("actual_new_customers", 0),
+            "actual_prospects": figures.get("actual_prospects", 0),
+            "actual_revenue": revenue,
+            "actual_activities": figures.get("actual_activities", 0),
+            "actual_calls": figures.get("actual_calls", 0),
+            "actual_meetings": figures.get("actual_meetings", 0),
+            "pipeline_revenue": pipeline,
+            "forecast_revenue": forecast(revenue, pipeline, self.date_from, self.date_to, today),
+        }
+
+    def _prepare_progress_values(self, actuals):
+        """The achievement of the plan ``self`` against its targets, for the actual
+        figures ``actuals`` (a mapping of the actual fields, or the plan itself)."""
+        self.ensure_one()
+        return {
+            "progress_active_customers": progress(actuals["actual_active_customers"], self.target_active_customers),
+            "progress_new_customers": progress(actuals["actual_new_customers"], self.target_new_customers),
+            "progress_prospects": progress(actuals["actual_prospects"], self.target_prospects),
+            "progress_revenue": progress(actuals["actual_revenue"], self.target_revenue),
+            "progress_activities": progress(actuals["actual_activities"], self.target_activities),
+            "progress_forecast": progress(actuals["forecast_revenue"], self.target_revenue),
+            "revenue_gap": max(0.0, self.target_revenue - actuals["forecast_revenue"]),
+        }
 
     def _plans_values_sql(self):
         rows = SQL(", ").join(

@@ -6,7 +6,6 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_date, formatLang
 
 from ...tools.reactivation import (
@@ -74,54 +73,37 @@ class CrmTeam(models.Model):
 
     @api.model
     def _cron_reactivation_scan(self):
-        """Scheduled: scan every company that has a reactivation team.
+        """Scheduled: scan every company that has a reactivation team, through the job
+        runner (``jobs.run_batches``).
 
         A company whose scan fails (a team without members, or any unexpected error) is
         skipped: the problem is logged and the company's Sales administrators (else its
-        system administrators) are notified, and the other companies are scanned. Only
-        a failure of the database that asks for a retry (serialization failure,
-        deadlock) stops the run: the next one scans what is left.
+        system administrators) are notified, and the other companies are scanned. A
+        concurrency error of the database is retried: the scan goes on from what is left.
         """
-        testing = jobs.is_testing()
         companies = self.env["res.company"].search([("reactivation_team_id", "!=", False)])
-        for company in companies:
-            team = company.reactivation_team_id.with_company(company)
-            if not team._reactivation_lock():
-                _logger.info("Reactivation scan of %s already running: this run leaves it to finish", company.name)
-                continue
-            try:
-                if testing:
-                    with self.env.cr.savepoint():  # a failed scan leaves nothing, as the rollback below does
-                        team._action_reactivation_scan()
-                else:
-                    team._action_reactivation_scan(auto_commit=True)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise
-            except Exception as error:
-                if not testing:
-                    self.env.cr.rollback()  # the batches done are committed already
-                if isinstance(error, UserError):
-                    problem = error.args[0]
-                    _logger.error("Reactivation scan of %s skipped: %s", company.name, problem)
-                else:
-                    problem = self.env._(
-                        "an unexpected error (%(error)s); the server log has the details",
-                        error=str(error) or type(error).__name__,
-                    )
-                    _logger.exception("Reactivation scan of %s failed", company.name)
-                jobs.notify_job_failure(
-                    self.env,
-                    company,
-                    self.env._("Reactivation scan skipped"),
-                    self.env._(
-                        "The reactivation scan of %(company)s did not run: %(problem)s",
-                        company=company.name,
-                        problem=problem,
-                    ),
-                )
-                if not testing:
-                    # The notice is kept even if the run stops at a later company.
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        jobs.run_batches(
+            self.env,
+            companies,
+            lambda company: company.reactivation_team_id.with_env(company.env)._cron_reactivation_scan_company(),
+            job_name="Reactivation scan",
+            company_of=lambda company: company,
+            notice=lambda company, failed, total, problem: (
+                self.env._("Reactivation scan skipped"),
+                self.env._(
+                    "The reactivation scan of %(company)s did not run: %(problem)s",
+                    company=company.name,
+                    problem=problem,
+                ),
+            ),
+        )
+
+    def _cron_reactivation_scan_company(self):
+        """The scheduled scan of the current company by its reactivation team ``self``."""
+        if not self._reactivation_lock():
+            _logger.info("Reactivation scan of %s already running: this run leaves it to finish", self.env.company.name)
+            return
+        self._action_reactivation_scan(auto_commit=True)
 
     def _action_reactivation_scan(self, auto_commit=False):
         """Create the reactivation opportunities of the current company, batch by batch.
@@ -174,9 +156,8 @@ class CrmTeam(models.Model):
             for lead in leads:
                 assigned[lead.user_id] = assigned.get(lead.user_id, 0) + 1
             if auto_commit:
-                self.env["ir.cron"]._notify_progress(done=created, remaining=max(0, total - created - left))
                 # Each batch is kept once created, so that a rerun starts from what is left.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                jobs.commit_progress(self.env, done=created, remaining=max(0, total - created - left))
             self.env.invalidate_all()
             if assigner.full:
                 # Everyone is full: count who waits without creating anything more.
