@@ -65,6 +65,7 @@ def _of_commercial(alias, ids):
 
 
 class ResPartner(models.Model):
+    _name = "res.partner"
     _inherit = ["res.partner", "followup.engine.fields.mixin"]
     # Only the engine writes the facts (in SQL), and Odoo copies them to contacts (in
     # superuser mode); users and their RPC clients only read them.

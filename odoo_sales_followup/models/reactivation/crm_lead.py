@@ -28,6 +28,7 @@ def _names(records):
 
 
 class CrmLead(models.Model):
+    _name = "crm.lead"
     _inherit = ["crm.lead", "followup.engine.fields.mixin"]
     _followup_engine_fields = REACTIVATION_FACTS
 
