@@ -40,3 +40,4 @@ from . import test_contract_send
 from . import test_contract_tour
 from . import test_contract_demo
 from . import test_jobs
+from . import test_engine_guards

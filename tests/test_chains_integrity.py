@@ -320,8 +320,11 @@ class TestChainOutcomeRights(ChainCommon):
         self.assertEqual(run.activity_id.summary, "Meeting")
         self.assertEqual(run.line_ids.name, "Call")
         message = "The step “Call” of the chain “Chain manual” is done, but “Acme: 10 consulting days” was not moved "
-        note = lead.message_ids.filtered(lambda msg: message in msg.body and "Contract signed" in msg.body)
+        # the note is on the deal: the refusal names it, once
+        noted = "The step “Call” of the chain “Chain manual” is done, but the opportunity was not moved to the stage "
+        note = lead.message_ids.filtered(lambda msg: noted in msg.body and "Contract signed" in msg.body)
         self.assertEqual(len(note), 1)
+        self.assertEqual(note.body.count("Acme: 10 consulting days"), 1)
         self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
         notifications = self._notifications(self.salesman)
         self.assertEqual(len(notifications), 1)

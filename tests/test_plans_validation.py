@@ -133,6 +133,7 @@ class TestPlansAccess(SalesPlanCommon):
     def test_sales_head_sees_all_plans_of_their_companies(self):
         own = self._plan()
         other_company = self.env["res.company"].create({"name": "Other company"})
+        self.colleague.company_ids |= other_company  # a plan's salesperson works for its company
         stranger = self._plan(user=self.colleague, team_id=False, company_id=other_company.id)
         Plan = self.env["crm.sales.plan"].with_user(self.manager)
         self.assertEqual(Plan.search([("id", "in", (own | stranger).ids)]), own)

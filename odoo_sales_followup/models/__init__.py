@@ -1,3 +1,7 @@
+# Shared mechanisms first: the capabilities' models inherit them.
+from . import engine_fields
+from . import crm_lead
+
 # One package per capability; the order is the order of their extensions of shared
 # models (a later capability's override runs around an earlier one's).
 from . import bounds

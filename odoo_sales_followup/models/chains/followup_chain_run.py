@@ -26,28 +26,26 @@ STOP_REASONS = [
 
 #: Fields of a run that only the chain engine sets, in superuser mode: users start, pause,
 #: resume, stop and mark steps done through the run's actions, never by writing them.
-ENGINE_FIELDS = frozenset(
-    {
-        "chain_id",
-        "res_model",
-        "res_id",
-        "lead_id",
-        "move_id",
-        "partner_id",
-        "user_id",
-        "team_id",
-        "company_id",
-        "state",
-        "stop_reason",
-        "step_id",
-        "activity_id",
-        "activity_user_id",
-        "date_deadline",
-        "repeat_count",
-        "date_start",
-        "date_end",
-        "line_ids",
-    }
+ENGINE_FIELDS = (
+    "chain_id",
+    "res_model",
+    "res_id",
+    "lead_id",
+    "move_id",
+    "partner_id",
+    "user_id",
+    "team_id",
+    "company_id",
+    "state",
+    "stop_reason",
+    "step_id",
+    "activity_id",
+    "activity_user_id",
+    "date_deadline",
+    "repeat_count",
+    "date_start",
+    "date_end",
+    "line_ids",
 )
 
 
@@ -70,9 +68,11 @@ class BusinessCalendars(dict):
 
 class FollowupChainRun(models.Model):
     _name = "followup.chain.run"
+    _inherit = ["followup.engine.fields.mixin"]
     _description = "Running activity chain"
     _order = "date_start desc, id desc"
     _rec_names_search = ["chain_id", "lead_id", "move_id"]
+    _followup_engine_fields = ENGINE_FIELDS
 
     # Every stored field is the engine's (ENGINE_FIELDS): read-only for users, written in
     # superuser mode by the chain itself.
@@ -211,33 +211,13 @@ class FollowupChainRun(models.Model):
             documents = documents.with_env(self.env)
             documents.check_access(getattr(documents, "_mail_post_access", "write"))
 
-    def _check_engine_fields(self, field_names):
-        """Refuse the fields only the chain engine sets to anyone but the engine itself (which
-        writes them in superuser mode): neither a form, an import nor an RPC call sets them."""
-        if self.env.su:
-            return
-        forbidden = sorted(ENGINE_FIELDS.intersection(field_names))
-        if forbidden:
-            raise AccessError(
-                _(
-                    "The field “%(field)s” of a running chain is set by the chain itself: start chains with "
-                    "“Start a chain” and move them with their Done, Pause, Resume and Stop buttons.",
-                    field=self._fields[forbidden[0]]._description_string(self.env),
-                )
-            )
-
-    # ---- CRUD ----
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            # a run always has its state: a create without it is refused as well
-            self._check_engine_fields({*vals, "state"})
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_engine_fields(vals)
-        return super().write(vals)
+    @api.model
+    def _get_followup_engine_refusal(self, fnames, names):
+        return _(
+            "The field “%(field)s” of a running chain is set by the chain itself: start chains with "
+            "“Start a chain” and move them with their Done, Pause, Resume and Stop buttons.",
+            field=self._fields[fnames[0]]._description_string(self.env),
+        )
 
     # ---- ACTIONS ----
 
@@ -675,33 +655,24 @@ class FollowupChainRun(models.Model):
             lead_ids[outcome].append(run.lead_id.id)
         Lead = self.env["crm.lead"]
         for outcome, ids in lead_ids.items():
-            leads = Lead.browse(ids)
-            error = self._try_outcome_effect(outcome, leads)
-            if error and len(leads) == 1:
-                self._notify_refused_effect(outcome, leads, error)
-            elif error:
-                # one of them was refused: find which, and apply the outcome to the others
-                for lead in leads:
-                    if lead_error := self._try_outcome_effect(outcome, lead):
-                        self._notify_refused_effect(outcome, lead, lead_error)
+            # sudo: the names of the step the user just did
+            cause = _(
+                "The step “%(step)s” of the chain “%(chain)s” is done",
+                step=outcome.sudo().step_id.name,
+                chain=outcome.sudo().chain_id.name,
+            )
+            refusals = Lead.browse(ids)._followup_move_or_note(
+                "stage" if outcome.action == "stage" else "lost",
+                cause,
+                stage=outcome.stage_id,
+                lost_reason=outcome.lost_reason_id,
+            )
+            for lead, reason in refusals.items():
+                self._notify_refused_effect(outcome, lead, reason)
 
-    def _try_outcome_effect(self, outcome, leads):
-        """Apply ``outcome`` to ``leads`` in a savepoint; return the refusal (or None)."""
-        try:
-            with self.env.cr.savepoint():
-                if outcome.action == "stage":
-                    leads.write({"stage_id": outcome.stage_id.id})
-                else:
-                    leads.action_set_lost(lost_reason_id=outcome.lost_reason_id.id)
-        except UserError as error:  # AccessError and ValidationError too
-            return error
-        return None
-
-    def _notify_refused_effect(self, outcome, lead, error):
-        """Tell the user who did the step, and the opportunity's chatter, what the chain did not do."""
-        reason = error.args[0] if error.args else str(error)
-        # sudo: the names of the step the user just did, and a note of what the chain did not do
-        # on the opportunity, also when the user may not write there
+    def _notify_refused_effect(self, outcome, lead, reason):
+        """Tell the user who did the step what the chain did not do (the opportunity has its note)."""
+        # sudo: the names of the step the user just did, and of the opportunity it was for
         outcome, lead_sudo = outcome.sudo(), lead.sudo()
         values = {
             "step": outcome.step_id.name,
@@ -722,10 +693,6 @@ class FollowupChainRun(models.Model):
                 "%(reason)s",
                 **values,
             )
-        _logger.info(
-            "Chain outcome %r not applied to lead %s by user %s: %s", outcome.name, lead.id, self.env.uid, reason
-        )
-        lead_sudo.message_post(body=message, message_type="comment", subtype_xmlid="mail.mt_note")
         self.env.user._bus_send(
             "simple_notification",
             {"type": "warning", "title": _("Chain outcome not applied"), "message": message, "sticky": True},

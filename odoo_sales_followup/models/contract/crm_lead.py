@@ -1,14 +1,10 @@
-import logging
-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
 
 from ...tools import office
 from ...tools.docx_render import TemplateRenderError, template_fields
 from .followup_contract import STATES
-
-_logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
@@ -279,7 +275,7 @@ class CrmLead(models.Model):
         note = _("Contract %(number)s and the invoice were sent to %(emails)s.", number=contract.name, emails=emails)
         self.message_post(body=note)
         if stage and self.stage_id != stage and not self.stage_id.is_won:
-            self._move_contract_stage(stage)
+            self._followup_move_or_note("stage", _("Contract %(number)s was sent", number=contract.name), stage=stage)
 
     def _on_contract_paid(self):
         """Hook: the payment of these opportunities arrived (a payment criterion was met): those
@@ -290,7 +286,7 @@ class CrmLead(models.Model):
             work_stage = lead.team_id._get_contract_work_stage()
             if not work_stage or lead.stage_id != payment_stage:
                 continue
-            if lead._move_contract_stage(work_stage):
+            if not lead._followup_move_or_note("stage", _("The payment was received"), stage=work_stage):
                 lead.message_post(
                     body=_(
                         "Payment received: %(lead)s moved to %(stage)s; the work can start.",
@@ -301,26 +297,6 @@ class CrmLead(models.Model):
                     message_type="comment",
                     subtype_xmlid="mail.mt_note",
                 )
-
-    def _move_contract_stage(self, stage):
-        """Move to ``stage``; when a gate or the user's rights refuse it, say so in a note instead
-        of failing what was done (the contract sent, the payment registered)."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                self.write({"stage_id": stage.id})
-        except (UserError, ValidationError) as error:
-            _logger.info("Opportunity %s not moved to stage %s: %s", self.id, stage.id, error)
-            self.message_post(
-                body=_(
-                    "%(lead)s was not moved to %(stage)s: %(reason)s",
-                    lead=self.name,
-                    stage=stage.name,
-                    reason=str(error),
-                )
-            )
-            return False
-        return True
 
     def _meet_contract_signed(self, contract, attachment):
         """*Contract signed* follows the contract: an automatic criterion of that rule through the

@@ -18,9 +18,11 @@ MAX_REASON_LENGTH = 2000
 
 class CrmLeadCriterion(models.Model):
     _name = "crm.lead.criterion"
+    _inherit = ["followup.engine.fields.mixin"]
     _description = "Success criterion of an opportunity"
     _order = "sequence, id"
     _rec_name = "criterion_id"
+    _followup_engine_fields = MET_FIELDS
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, index=True, ondelete="cascade")
     criterion_id = fields.Many2one("crm.success.criterion", string="Criterion", required=True, ondelete="restrict")
@@ -116,19 +118,23 @@ class CrmLeadCriterion(models.Model):
     def create(self, vals_list):
         lines = self
         if not self.env.su:
-            # Defaults sent in the context are values too: "default_is_met" once ticked every
-            # line the engine added to a new opportunity, so they are checked like the others.
-            keys = {f"default_{name}": name for name in ("is_met", *MET_FIELDS)}
-            defaults = {name: self.env.context[key] for key, name in keys.items() if key in self.env.context}
-            if defaults:
-                vals_list = [{**defaults, **vals} for vals in vals_list]
-                lines = self.with_env(
-                    self.env(context={key: value for key, value in self.env.context.items() if key not in keys})
-                )
+            # What the addon records is refused first, whatever else is wrong with the values.
+            self._check_followup_engine_values(vals_list)
+            # A default sent in the context is a value too: "default_is_met" once ticked every
+            # line the engine added to a new opportunity, so it is checked like the others.
+            if "default_is_met" in self.env.context:
+                vals_list = [{"is_met": self.env.context["default_is_met"], **vals} for vals in vals_list]
+                context = {key: value for key, value in self.env.context.items() if key != "default_is_met"}
+                lines = self.with_env(self.env(context=context))
         lines._check_create_values(vals_list)
-        vals_list = [lines._prepare_met_values(vals) for vals in vals_list]
+        if self.env.su:
+            vals_list = [lines._prepare_met_values(vals) for vals in vals_list]
         lines = super(CrmLeadCriterion, lines).create(vals_list)
-        lines.filtered("is_met")._log_on_leads()
+        met = lines.filtered("is_met")
+        if not self.env.su and met:
+            # sudo: who met a line and when are recorded by the addon, in superuser mode only
+            met.sudo().write(self._get_met_values(True))
+        met._log_on_leads()
         return lines
 
     def write(self, vals):
@@ -140,9 +146,13 @@ class CrmLeadCriterion(models.Model):
         unchanged_vals = {key: value for key, value in vals.items() if key != "is_met"}
         if unchanged_vals and self - changed:
             super(CrmLeadCriterion, self - changed).write(unchanged_vals)
-        if changed:
+        if changed and self.env.su:
             super(CrmLeadCriterion, changed).write(changed._prepare_met_values(vals))
-            changed._log_on_leads()
+        elif changed:
+            super(CrmLeadCriterion, changed).write(vals)
+            # sudo: who met a line and when are recorded by the addon, in superuser mode only
+            super(CrmLeadCriterion, changed.sudo()).write(self._get_met_values(bool(vals["is_met"])))
+        changed._log_on_leads()
         return True
 
     # ---- ACTIONS ----
@@ -291,7 +301,6 @@ class CrmLeadCriterion(models.Model):
                 )
             if self.env.su:
                 continue
-            self._check_user_values(vals, criterion)
             if vals.get("is_met") and criterion.rule != "manual":
                 raise UserError(self._get_automatic_message(criterion))
         if not self.env.su:
@@ -318,7 +327,8 @@ class CrmLeadCriterion(models.Model):
                 )
         if self.env.su:
             return
-        self._check_user_values(vals, self.criterion_id)
+        # What the addon records is refused first, whatever else is wrong with the values.
+        self._check_followup_engine_fields(vals)
         if "is_met" in vals:
             automatic = self.filtered(lambda line: line.rule != "manual" and line.is_met != bool(vals["is_met"]))
             if automatic:
@@ -335,18 +345,20 @@ class CrmLeadCriterion(models.Model):
                 )
             )
 
-    def _check_user_values(self, vals, criteria):
-        """Users never write who met a criterion, when, by which document or why."""
-        forged = [name for name in MET_FIELDS if name in vals]
-        if forged:
-            raise AccessError(
-                _(
-                    '"%(field)s" is recorded by Odoo when a success criterion is met and cannot be '
-                    "written by hand (%(criteria)s).",
-                    field=self._fields[forged[0]]._description_string(self.env),
-                    criteria=", ".join(criteria.mapped("name")),
-                )
-            )
+    @api.model
+    def _get_followup_engine_refusal(self, fnames, names):
+        return _(
+            '"%(field)s" is recorded by Odoo when a success criterion is met and cannot be '
+            "written by hand (%(criteria)s).",
+            field=self._fields[fnames[0]]._description_string(self.env),
+            criteria=", ".join(dict.fromkeys(names)),
+        )
+
+    @api.model
+    def _get_followup_engine_create_names(self, vals_list):
+        ids = [vals["criterion_id"] for vals in vals_list if type(vals.get("criterion_id")) is int]
+        # sudo: the names of the criteria in the refusal, even of a company the user does not see
+        return self.env["crm.success.criterion"].sudo().browse(ids).exists().mapped("name")
 
     def _get_automatic_message(self, criterion):
         facts = self.env["crm.success.criterion"]._get_rule_facts()
@@ -360,21 +372,21 @@ class CrmLeadCriterion(models.Model):
         )
 
     def _prepare_met_values(self, vals):
-        """Who met a criterion, and when: recorded by the addon when a line is ticked or unticked.
-
-        Superuser mode (the automatic rules, :meth:`_confirm_by_hand`) may give them itself;
-        users cannot (:meth:`_check_user_values`).
-        """
+        """``vals`` with who met a criterion, and when, for a line ticked or unticked in
+        superuser mode (the automatic rules, :meth:`_confirm_by_hand`), which may give them
+        itself; for users, the addon records them after their write (see ``write``)."""
         if "is_met" not in vals:
             return vals
-        met = bool(vals["is_met"])
-        recorded = {
+        return {**self._get_met_values(bool(vals["is_met"])), **vals}
+
+    def _get_met_values(self, met):
+        """Who met a criterion and when, as recorded when a line is ticked (``met``) or unticked."""
+        return {
             "met_date": fields.Datetime.now() if met else False,
             "met_user_id": self.env.uid if met else False,
             "met_origin": False,
             "met_reason": False,
         }
-        return {**recorded, **vals} if self.env.su else {**vals, **recorded}
 
     def _log_on_leads(self):
         """One note per opportunity in its chatter, naming what changed and why."""

@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, split_every
 
 from ...tools.relationship_level import (
@@ -40,9 +40,6 @@ LEVEL_FACTS = (
     "next_purchase_date",
 )
 
-#: Partners a refusal names at most.
-NAMES_SHOWN = 5
-
 PURCHASE_HELP = "Purchases dated in the future (more than a day ahead) or before 1970 are ignored."
 
 
@@ -67,7 +64,11 @@ def _of_commercial(alias, ids):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "followup.engine.fields.mixin"]
+    # Only the engine writes the facts (in SQL), and Odoo copies them to contacts (in
+    # superuser mode); users and their RPC clients only read them.
+    _followup_engine_fields = LEVEL_FACTS
 
     # Not required: modules loaded before this addon, and SQL imports, insert partners
     # without it. Empty means potential, until the daily update computes it.
@@ -131,26 +132,7 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return super()._commercial_fields() + list(LEVEL_FACTS)
 
-    @api.model
-    def default_get(self, fields_list):
-        defaults = super().default_get(fields_list)
-        if not self.env.su:
-            # The facts start from the engine's own defaults: a user default cannot seed them.
-            for fname in LEVEL_FACTS:
-                defaults.pop(fname, None)
-            if "relationship_level" in fields_list:
-                defaults["relationship_level"] = DEFAULT_LEVEL
-        return defaults
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            self._check_level_facts_default(vals_list)
-        return super().create(vals_list)
-
     def write(self, vals):
-        if not self.env.su and LEVEL_FACTS_SET & vals.keys():
-            self._check_level_facts_unchanged(vals)
         moves = {"parent_id", "is_company"} & vals.keys()
         previous = self.commercial_partner_id if moves else self.browse()
         result = super().write(vals)
@@ -160,66 +142,14 @@ class ResPartner(models.Model):
         return result
 
     @api.model
-    def _check_level_facts_default(self, vals_list):
-        """Refuse to create partners whose facts are not the engine's defaults (from the
-        values or from a ``default_`` key of the context). The defaults themselves pass:
-        Odoo gives them when it creates the partner of a user."""
-        forged, names = {}, []
-        for vals in vals_list:
-            for fname in LEVEL_FACTS:
-                key = f"default_{fname}"
-                if fname not in vals and key not in self.env.context:
-                    continue
-                value = vals[fname] if fname in vals else self.env.context[key]
-                if self._level_fact_value(fname, value) != self._level_fact_value(fname, False):
-                    forged[fname] = None
-                    names.append(vals.get("name") or "")
-        if forged:
-            self._raise_level_facts_refused(forged, names)
-
-    @api.model
-    def _level_fact_value(self, fname, value):
-        """``value`` of the fact ``fname`` as the record reads it, empty level as potential."""
-        field = self._fields[fname]
-        try:
-            value = field.convert_to_record(field.convert_to_cache(value, self), self)
-        except (ValueError, TypeError):
-            return value  # not even a value of the field: never equal to a real one
-        if fname == "relationship_level":
-            return value or DEFAULT_LEVEL
-        return value
-
-    def _check_level_facts_unchanged(self, vals):
-        """Refuse to change the facts of the engine, before anything is written.
-
-        Writing a fact with the value it already has changes nothing and is accepted:
-        Odoo's merge of contacts and an export re-imported do it. Odoo copies the facts of
-        a company to its contacts in superuser mode, which is not refused either.
-        """
-        changed, names = {}, []
-        for fname in LEVEL_FACTS:
-            if fname not in vals:
-                continue
-            value = self._level_fact_value(fname, vals[fname])
-            for partner in self:
-                if value != self._level_fact_value(fname, partner[fname]):
-                    changed[fname] = None
-                    names.append(partner.display_name)
-        if changed:
-            self._raise_level_facts_refused(changed, names)
-
-    @api.model
-    def _raise_level_facts_refused(self, fnames, names):
-        labels = [self._fields[fname]._description_string(self.env) for fname in fnames]
-        names = list(dict.fromkeys(name for name in names if name))
-        shown = ", ".join(names[:NAMES_SHOWN]) + (", …" if len(names) > NAMES_SHOWN else "")
-        raise UserError(
-            _(
-                "%(partners)s: %(fields)s cannot be set by hand; the relationship levels compute them "
-                "from the customer's orders, invoices and activities.",
-                partners=shown or _("New contact"),
-                fields=", ".join(labels),
-            )
+    def _get_followup_engine_refusal(self, fnames, names):
+        if not set(fnames) <= set(LEVEL_FACTS):
+            return super()._get_followup_engine_refusal(fnames, names)
+        return _(
+            "%(partners)s: %(fields)s cannot be set by hand; the relationship levels compute them "
+            "from the customer's orders, invoices and activities.",
+            partners=self._format_followup_engine_names(names, _("New contact")),
+            fields=self._format_followup_engine_labels(fnames),
         )
 
     # ---- ACTIONS ----
@@ -744,6 +674,3 @@ class ResPartner(models.Model):
     def _origins_of(self, documents):
         """{partner id: (model, id)} of documents that have a partner_id."""
         return {doc.partner_id.id: (doc._name, doc.id) for doc in documents if doc.partner_id}
-
-
-LEVEL_FACTS_SET = frozenset(LEVEL_FACTS)

@@ -1,7 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
 from ...tools import PERIOD_KIND_SELECTION, forecast, period_kind
@@ -59,7 +59,7 @@ COMPUTED_FIELDS = ACTUAL_FIELDS | {
 
 class CrmSalesPlan(models.Model):
     _name = "crm.sales.plan"
-    _inherit = ["followup.bounds.mixin"]
+    _inherit = ["followup.bounds.mixin", "followup.engine.fields.mixin"]
     _description = "Sales plan"
     _order = "date_from desc, team_id, user_id"
     _check_company_auto = True
@@ -69,6 +69,7 @@ class CrmSalesPlan(models.Model):
         **{fname: (0, MAX_TARGET_COUNT) for fname in TARGET_FIELDS},
         "target_revenue": (0, MAX_TARGET_AMOUNT),
     }
+    _followup_engine_fields = tuple(sorted(COMPUTED_FIELDS))
 
     user_id = fields.Many2one(
         "res.users",
@@ -327,38 +328,47 @@ class CrmSalesPlan(models.Model):
                 )
             )
 
+    @api.constrains("user_id", "team_id", "company_id")
+    def _check_salesperson(self):
+        """A plan's salesperson works in its team and its company: the plan's figures, computed
+        in superuser mode, are read by whoever may read the plan (the team's leader)."""
+        # sudo: the team's members and the salesperson's companies, whoever enters the plan
+        for plan in self.sudo():
+            user, team = plan.user_id, plan.team_id
+            if team and user not in team.member_ids | team.user_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is neither a member nor the leader of the sales team %(team)s: "
+                        "a plan of the team is for its members.",
+                        user=user.name,
+                        team=team.name,
+                    )
+                )
+            if plan.company_id not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work for %(company)s: a plan of the company is for its users.",
+                        user=user.name,
+                        company=plan.company_id.name,
+                    )
+                )
+
     # ---- CRUD ----
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_actual_fields(vals)
-        return super().create(vals_list)
-
     def write(self, vals):
-        self._check_actual_fields(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if not self.env.su and {"team_id", "period_id", "company_id"} & vals.keys():
+            # Odoo checks the record rules before a write only: a team leader enters the
+            # plans of their own team, and does not move one into another team.
+            self.check_access("write")
+        return result
 
-    def _check_actual_fields(self, vals):
-        """Refuse a figure computed from sales data, before anything is written."""
-        if self.env.su:
-            return
-        forbidden = sorted(COMPUTED_FIELDS.intersection(vals))
-        if forbidden:
-            raise UserError(
-                self.env._(
-                    "The field %(field)s of sales plans is computed from sales data; nobody sets it by hand.",
-                    field=self._fields[forbidden[0]]._description_string(self.env),
-                )
-            )
-
-    def copy_data(self, default=None):
-        # A copy's figures are computed again; they are not copied.
-        vals_list = super().copy_data(default=default)
-        for vals in vals_list:
-            for fname in COMPUTED_FIELDS:
-                vals.pop(fname, None)
-        return vals_list
+    @api.model
+    def _get_followup_engine_refusal(self, fnames, names):
+        return self.env._(
+            "The field %(field)s of sales plans is computed from sales data; nobody sets it by hand.",
+            field=self._fields[fnames[0]]._description_string(self.env),
+        )
 
     # ---- ACTIONS ----
 

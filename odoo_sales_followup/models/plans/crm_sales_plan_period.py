@@ -103,6 +103,10 @@ class CrmSalesPlanPeriod(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if not self.env.su and {"team_id", "company_id"} & vals.keys():
+            # Odoo checks the record rules before a write only: a team leader enters the
+            # plans of their own team, and does not move one into another team.
+            self.check_access("write")
         if "team_id" in vals:
             self._add_member_plans()
         return res
@@ -122,7 +126,9 @@ class CrmSalesPlanPeriod(models.Model):
             if not source:
                 continue
             targets = {plan.user_id: plan for plan in source.plan_ids}
-            new_users = [user for user in targets if user not in period.plan_ids.user_id]
+            # the members who left the team since have no plan in it any more
+            team_users = period.team_id.member_ids | period.team_id.user_id
+            new_users = [user for user in targets if user in team_users and user not in period.plan_ids.user_id]
             for plan in period.plan_ids:
                 if plan.user_id in targets:
                     plan.write({fname: targets[plan.user_id][fname] for fname in TARGET_FIELDS})

@@ -28,7 +28,9 @@ def _names(records):
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "followup.engine.fields.mixin"]
+    _followup_engine_fields = REACTIVATION_FACTS
 
     is_reactivation = fields.Boolean(
         string="Reactivation",
@@ -110,24 +112,7 @@ class CrmLead(models.Model):
 
     # ---- CRUD ----
 
-    @api.model
-    def default_get(self, fields_list):
-        defaults = super().default_get(fields_list)
-        if not self.env.su:
-            # A user default cannot make an opportunity a reactivation one.
-            for fname in REACTIVATION_FACTS:
-                defaults.pop(fname, None)
-        return defaults
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            self._check_reactivation_facts_default(vals_list)
-        return super().create(vals_list)
-
     def write(self, vals):
-        if not self.env.su and REACTIVATION_FACTS_SET & vals.keys():
-            self._check_reactivation_facts_unchanged(vals)
         if {"active", "stage_id"} & vals.keys():
             self._check_reopened_reactivations(vals)
         lost = self._check_reactivation_lost(vals) if {"active", "lost_reason_id"} & vals.keys() else self.browse()
@@ -166,57 +151,14 @@ class CrmLead(models.Model):
     # ---- REACTIVATION ----
 
     @api.model
-    def _check_reactivation_facts_default(self, vals_list):
-        """Refuse to create opportunities with reactivation facts (from the values or from
-        a ``default_`` key of the context) other than the empty defaults."""
-        forged, names = [], []
-        for vals in vals_list:
-            for fname in REACTIVATION_FACTS:
-                key = f"default_{fname}"
-                if fname not in vals and key not in self.env.context:
-                    continue
-                value = vals[fname] if fname in vals else self.env.context[key]
-                if self._reactivation_fact_value(fname, value) != self._reactivation_fact_value(fname, False):
-                    forged.append(fname)
-                    names.append(vals.get("name") or "")
-        if forged:
-            self._raise_reactivation_facts_refused(forged, names)
-
-    @api.model
-    def _reactivation_fact_value(self, fname, value):
-        field = self._fields[fname]
-        try:
-            return field.convert_to_record(field.convert_to_cache(value, self), self)
-        except (ValueError, TypeError):
-            return value  # not even a value of the field: never equal to a real one
-
-    def _check_reactivation_facts_unchanged(self, vals):
-        """Refuse to change the facts of the scan, before anything is written. Writing the
-        value a fact already has changes nothing (an export re-imported): accepted."""
-        changed, names = [], []
-        for fname in REACTIVATION_FACTS:
-            if fname not in vals:
-                continue
-            value = self._reactivation_fact_value(fname, vals[fname])
-            for lead in self:
-                if value != lead[fname]:
-                    changed.append(fname)
-                    names.append(lead.display_name)
-        if changed:
-            self._raise_reactivation_facts_refused(changed, names)
-
-    @api.model
-    def _raise_reactivation_facts_refused(self, fnames, names):
-        labels = [self._fields[fname]._description_string(self.env) for fname in dict.fromkeys(fnames)]
-        names = list(dict.fromkeys(name for name in names if name))
-        raise UserError(
-            _(
-                "%(leads)s: %(fields)s cannot be set by hand; only the reactivation scan sets them, "
-                "on the opportunities it creates.",
-                leads=", ".join(names[:NAMES_SHOWN]) + (", …" if len(names) > NAMES_SHOWN else "")
-                or _("New opportunity"),
-                fields=", ".join(labels),
-            )
+    def _get_followup_engine_refusal(self, fnames, names):
+        if not set(fnames) <= set(REACTIVATION_FACTS):
+            return super()._get_followup_engine_refusal(fnames, names)
+        return _(
+            "%(leads)s: %(fields)s cannot be set by hand; only the reactivation scan sets them, "
+            "on the opportunities it creates.",
+            leads=self._format_followup_engine_names(names, _("New opportunity")),
+            fields=self._format_followup_engine_labels(fnames),
         )
 
     def _check_churn_reason(self, reason):
@@ -342,23 +284,10 @@ class CrmLead(models.Model):
                 bodies[lead.id] = self.env._("Reactivated: the customer confirmed %(order)s.", order=order.name)
         if not won:
             return
-        try:
-            with self.env.cr.savepoint():
-                won.action_set_won()
-        except UserError:
-            # Success criteria required to win are missing on some: win the others, and say
-            # on those why they stay open, rather than fail the confirmation of the order.
-            for lead in won:
-                try:
-                    with self.env.cr.savepoint():
-                        lead.action_set_won()
-                except UserError as error:
-                    bodies[lead.id] = self.env._(
-                        "The customer bought again, but the opportunity stays open: %(reason)s",
-                        reason=str(error),
-                    )
-        won._message_log_batch(bodies=bodies)
+        # Success criteria required to win may be missing on some: they stay open with a note
+        # saying why, rather than fail the confirmation of the order.
+        refused = won._followup_move_or_note("won", self.env._("The customer bought again"))
+        won -= won.browse([lead.id for lead in refused])
+        if won:
+            won._message_log_batch(bodies={lead.id: bodies[lead.id] for lead in won})
         self.env.flush_all()
-
-
-REACTIVATION_FACTS_SET = frozenset(REACTIVATION_FACTS)
