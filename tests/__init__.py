@@ -39,3 +39,4 @@ from . import test_contract_prepare
 from . import test_contract_send
 from . import test_contract_tour
 from . import test_contract_demo
+from . import test_upgrade
