@@ -1,5 +1,5 @@
 """18.0.1.1.0, after the data files load: the shipped records of an existing database take
-the values that later releases of 18.0.1.0.0 gave them in their ``noupdate`` data files, which
+the values that later commits of 18.0.1.0.0 gave them in its ``noupdate`` data files, which
 an update does not apply to records that already exist.
 
 Only a record that still holds the value shipped before is changed: what a customer set on
