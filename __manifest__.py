@@ -1,7 +1,7 @@
 {
     "name": "Sales Follow-up",
     "summary": "Relationship levels, follow-up and reactivation so no customer is forgotten",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/odoo-sales-followup/odoo_sales_followup",
     "author": "odoo_sales_followup contributors",

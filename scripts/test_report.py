@@ -8,7 +8,10 @@ this addon counts as failed, and so does any test skipped for want of a browser
 (Odoo skips tours silently when Chromium or websocket-client is missing, which
 must not pass for green), and an error logged outside any test. ``--e2e`` adds
 the end-to-end checks' results (JSON lines written by ``e2e.py``; a missing
-file counts as one failure). Exit status 1 when anything failed or no test ran.
+file counts as one failure). ``--upgrade LOG`` adds the tests of the update from the
+previous release (``scripts/test --upgrade-from``), read from their own log like the
+first; a log without Odoo's results counts as one failure. Exit status 1 when
+anything failed or no test ran.
 """
 
 # A command-line program: what it prints is its output, not a log.
@@ -51,11 +54,11 @@ def read_e2e(path):
         return [json.loads(line) for line in results if line.strip()]
 
 
-def main():
-    args = sys.argv[1:]
-    e2e = read_e2e(args[args.index("--e2e") + 1]) if "--e2e" in args else []
+def read_log(path):
+    """(tests run, failed, skipped by Odoo's own condition, whether Odoo logged its results)
+    of one Odoo log, printing what failed and what was skipped."""
     summary, problems, skipped, unexpected_skips = None, [], [], []
-    for record in read_records(args[0]):
+    for record in read_records(path):
         if record["logger"] == "odoo.tests.result" and SUMMARY.search(record["msg"]):
             summary = SUMMARY.search(record["msg"])
         if record["level"] in ("ERROR", "CRITICAL"):
@@ -71,24 +74,42 @@ def main():
     for skip in skipped:
         print(f"skipped by Odoo's own condition: {skip['test']}: {skip['reason']}")
 
-    for result in e2e:
-        if not result["ok"]:
-            print(f"END-TO-END CHECK FAILED: {result['check']}\n{result['detail']}")
-
     run = int(summary["run"]) if summary else 0
     failed = int(summary["failed"]) + int(summary["errors"]) if summary else 0
     if not failed:
         # Errors logged outside any test (loading, install) count once each.
         failed = len(problems)
     failed += len(unexpected_skips)
-    passed = max(run - failed - len(skipped), 0)
+    return run, failed, len(skipped), summary is not None
+
+
+def main():
+    args = sys.argv[1:]
+    e2e = read_e2e(args[args.index("--e2e") + 1]) if "--e2e" in args else []
+    run, failed, skipped, summary = read_log(args[0])
+    main_run = run
+    if "--upgrade" in args:
+        upgrade_log = args[args.index("--upgrade") + 1]
+        upgrade_run, upgrade_failed, upgrade_skipped, upgrade_summary = read_log(upgrade_log)
+        if not upgrade_summary:
+            print(f"UPGRADE CHECK FAILED: no test result in {upgrade_log}")
+            upgrade_failed = max(upgrade_failed, 1)
+        run += max(upgrade_run, upgrade_failed)
+        failed += upgrade_failed
+        skipped += upgrade_skipped
+
+    for result in e2e:
+        if not result["ok"]:
+            print(f"END-TO-END CHECK FAILED: {result['check']}\n{result['detail']}")
+
+    passed = max(run - failed - skipped, 0)
     e2e_failed = sum(not result["ok"] for result in e2e)
     passed += len(e2e) - e2e_failed
     failed += e2e_failed
-    if not run:
+    if not main_run:
         print("no test ran" + ("" if summary else ": Odoo logged no test result (see the log above)"))
-    print(f"{passed} passed, {failed} failed" + (f", {len(skipped)} skipped" if skipped else ""))
-    return 1 if failed or not run else 0
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    return 1 if failed or not main_run else 0
 
 
 if __name__ == "__main__":

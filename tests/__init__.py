@@ -41,3 +41,4 @@ from . import test_contract_tour
 from . import test_contract_demo
 from . import test_jobs
 from . import test_engine_guards
+from . import test_upgrade

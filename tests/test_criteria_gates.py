@@ -2,6 +2,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 from .common_criteria import SuccessCriteriaCommon
 
 MISSING_GATE = r"Still missing: Proposal accepted; Prepayment received\."
@@ -290,3 +292,124 @@ class TestCriteriaAccess(SuccessCriteriaCommon):
         self.assertEqual(Line.with_user(self.salesman).search(both).lead_id, mine)
         self.assertEqual(Line.with_user(self.manager).search(both).lead_id, mine | theirs)
         self.assertEqual(Line.with_user(self.manager).search_count(both), 16)
+
+
+@tagged("post_install", "-at_install", "sales_followup_criteria")
+class TestWonCriteriaFollowTheDeal(SuccessCriteriaCommon):
+    """What a deal's team requires to win stays with the deal when it changes team."""
+
+    KEPT = (
+        r"\nIts earlier sales team requires Acceptance act signed; Full payment received to win: "
+        r"it stays required after the change of team\."
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.retail = cls.env["crm.team"].create(
+            {"name": "Retail", "use_opportunities": True, "member_ids": [Command.link(cls.salesman.id)]}
+        )
+        cls.retail_won = cls.env["crm.stage"].create(
+            {"name": "Sold", "sequence": 9, "team_id": cls.retail.id, "is_won": True}
+        )
+
+    def _pay_in_full_with_the_act(self, deal):
+        order = self._quotation(deal)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self._pay(invoice, invoice.amount_total)
+        self._tick(deal, self.act_signed, attachment_ids=[Command.set(self._attachment().ids)], fact_date="2026-11-20")
+
+    def test_moved_to_a_team_without_requirements_then_won(self):
+        deal = self._deal()
+        deal.with_user(self.salesman).write({"team_id": self.retail.id})
+        self.assertEqual(deal.team_id, self.retail)
+        self.assertEqual(deal.won_criterion_kept_ids, self.act_signed | self.full_payment)
+        for call in ("action_set_won", "action_set_won_rainbowman"):
+            with self.subTest(call=call), self._refused(UserError, MISSING_TO_WIN + self.KEPT):
+                getattr(deal.with_user(self.salesman), call)()
+        with self._refused(UserError, MISSING_TO_WIN):
+            deal.with_user(self.salesman).write({"stage_id": self.retail_won.id})
+        self.assertFalse(deal.stage_id.is_won)
+
+        self._pay_in_full_with_the_act(deal)
+        deal.with_user(self.salesman).action_set_won()
+        self.assertEqual((deal.stage_id.is_won, deal.team_id), (True, self.retail))
+        self.assertFalse(deal.won_criterion_kept_ids, "met and won: nothing is kept any longer")
+
+    def test_team_and_won_in_one_write(self):
+        deal = self._deal()
+        for vals in (
+            {"team_id": self.retail.id, "stage_id": self.retail_won.id},
+            {"team_id": self.retail.id, "stage_id": self.retail_won.id, "probability": 100},
+        ):
+            with self.subTest(vals=vals), self._refused(UserError, MISSING_TO_WIN + self.KEPT):
+                deal.with_user(self.salesman).write(vals)
+        with self._refused(UserError, MISSING_TO_WIN):
+            deal.with_user(self.salesman).web_save(
+                {"team_id": self.retail.id, "stage_id": self.retail_won.id}, specification={}
+            )
+        self.assertEqual((deal.team_id, deal.stage_id), (self.team, self.stage_new))
+
+    def test_a_salesperson_of_another_team_takes_the_deal(self):
+        """The team follows the salesperson when the write does not name it."""
+        seller = mail_new_test_user(
+            self.env, login="osf_retail_seller", name="Rita Retail", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        self.retail.member_ids = [Command.link(seller.id)]
+        deal = self._deal()
+        deal.with_user(self.manager).write({"user_id": seller.id})
+        self.assertEqual(deal.team_id, self.retail)
+        with self._refused(UserError, MISSING_TO_WIN + self.KEPT):
+            deal.with_user(seller).action_set_won()
+
+    def test_kept_through_several_teams_and_overridden_with_a_logged_reason(self):
+        support = self.env["crm.team"].create({"name": "Support", "member_ids": [Command.link(self.salesman.id)]})
+        deal = self._deal()
+        deal.with_user(self.salesman).write({"team_id": self.retail.id})
+        deal.with_user(self.salesman).write({"team_id": support.id})
+        self.assertEqual(deal.won_criterion_kept_ids, self.act_signed | self.full_payment)
+        self.assertEqual(
+            deal.criterion_line_ids.criterion_id & (self.act_signed | self.full_payment),
+            self.act_signed | self.full_payment,
+            "the deal still lists what it must meet",
+        )
+
+        wizard = (
+            self.env["crm.lead.criteria.override"]
+            .with_user(self.manager)
+            .create({"lead_id": deal.id, "stage_id": self.retail_won.id, "reason": "Paid through the partner"})
+        )
+        self.assertEqual(wizard.missing_criterion_ids, self.act_signed | self.full_payment)
+        wizard.action_confirm()
+        self.assertEqual((deal.stage_id, deal.probability), (self.retail_won, 100))
+        self.assertFalse(deal.won_criterion_kept_ids)
+        notes = deal.message_ids.filtered(lambda message: "Reason" in (message.body or ""))
+        self.assertEqual(
+            notes.body,
+            "<p>Moved to Sold without Acceptance act signed, Full payment received by Mark Manager. "
+            "Reason: Paid through the partner</p>",
+        )
+        # won past its gate: moving the won deal on requires only what its new team requires
+        deal.with_user(self.salesman).write({"team_id": self.retail.id})
+        self.assertEqual((deal.team_id, deal.stage_id.is_won), (self.retail, True))
+        self.assertFalse(deal.won_criterion_kept_ids)
+
+    def test_nobody_sets_what_is_kept_by_hand(self):
+        deal = self._deal()
+        deal.with_user(self.salesman).write({"team_id": self.retail.id})
+        refused = r'^"Acme ERP rollout": Still required to win cannot be set by hand\.'
+        for user in (self.salesman, self.manager):
+            with self.subTest(user=user.name), self._refused(UserError, refused):
+                deal.with_user(user).write({"won_criterion_kept_ids": [Command.clear()]})
+        deal.with_user(self.salesman).write({"won_criterion_kept_ids": [Command.set(deal.won_criterion_kept_ids.ids)]})
+        self.assertEqual(deal.won_criterion_kept_ids, self.act_signed | self.full_payment)
+
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        values = {"name": "Forged", "type": "opportunity", "team_id": self.retail.id}
+        with self._refused(UserError, r'^"Forged": Still required to win cannot be set by hand\.'):
+            Lead.create({**values, "won_criterion_kept_ids": [Command.set(self.recommendation.ids)]})
+        with self._refused(UserError, r'^"Forged": Still required to win cannot be set by hand\.'):
+            Lead.with_context(default_won_criterion_kept_ids=self.recommendation.ids).create(values)
+        self.assertFalse(Lead.create(values).won_criterion_kept_ids)

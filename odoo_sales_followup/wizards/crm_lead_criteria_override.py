@@ -23,10 +23,9 @@ class CrmLeadCriteriaOverride(models.TransientModel):
     @api.depends("lead_id", "stage_id")
     def _compute_missing_criterion_ids(self):
         for wizard in self:
-            required = wizard.stage_id.required_criterion_ids
-            if wizard.stage_id.is_won:
-                required |= wizard.lead_id.team_id.won_criterion_ids
-            met = wizard.lead_id.criterion_line_ids.filtered("is_met").criterion_id
+            lead = wizard.lead_id
+            required = lead._get_required_criteria(wizard.stage_id) if lead else wizard.stage_id.required_criterion_ids
+            met = lead.criterion_line_ids.filtered("is_met").criterion_id
             wizard.missing_criterion_ids = required - met
 
     @api.model_create_multi

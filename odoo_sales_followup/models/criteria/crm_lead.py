@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context
 
@@ -23,6 +23,10 @@ PENDING_CRITERIA = "odoo_sales_followup.criteria_updates"
 #: opened during the move) empties.
 _criteria_overrides = contextvars.ContextVar("odoo_sales_followup_criteria_overrides", default=None)
 
+#: Fields of a write that may move an opportunity to another team (``team_id`` follows the
+#: salesperson and the type when it is not given).
+TEAM_CHANGING_FIELDS = frozenset(("team_id", "user_id", "type"))
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -32,6 +36,18 @@ class CrmLead(models.Model):
     criteria_met_count = fields.Integer(string="Criteria met", compute="_compute_criteria_progress", store=True)
     criteria_progress = fields.Float(
         string="Criteria progress", compute="_compute_criteria_progress", store=True, aggregator="avg"
+    )
+    won_criterion_kept_ids = fields.Many2many(
+        "crm.success.criterion",
+        "crm_lead_won_criterion_kept_rel",
+        "lead_id",
+        "criterion_id",
+        string="Still required to win",
+        readonly=True,
+        copy=False,
+        help="What an earlier sales team of this opportunity requires to win: it stays required after the "
+        "opportunity changes team, until it is won (with these criteria met, or overridden by a sales "
+        "administrator).",
     )
     criteria_missing_ids = fields.Many2many(
         "crm.success.criterion",
@@ -63,19 +79,46 @@ class CrmLead(models.Model):
         for vals in vals_list:
             self._get_criteria_record_of("crm.stage", vals, "stage_id")
             self._get_criteria_record_of("crm.team", vals, "team_id")
+        if not self.env.su:
+            self._check_won_criteria_kept_default(vals_list)
         leads = super().create(vals_list)
         opportunities = leads.filtered(lambda lead: lead.type == "opportunity")
         opportunities._add_checklist_lines()
         leads._check_criteria_gates("create")
         return leads
 
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        if not self.env.su:
+            # a user default cannot make a new opportunity keep criteria to win
+            defaults.pop("won_criterion_kept_ids", None)
+        return defaults
+
     def write(self, vals):
+        if not self.env.su and "won_criterion_kept_ids" in vals:
+            self._check_won_criteria_kept_unchanged(vals["won_criterion_kept_ids"])
         entering = self._get_leads_entering_gates(vals)
+        before = (
+            {lead.id: (lead.team_id, lead.stage_id.is_won) for lead in self}
+            if TEAM_CHANGING_FIELDS & vals.keys()
+            else {}
+        )
         result = super().write(vals)
-        if {"type", "team_id"} & vals.keys():
+        moved = self._keep_won_criteria(before) if before else self.browse()
+        if {"type", "team_id"} & vals.keys() or moved:
             self._queue_criteria_updates(lead_ids=self.ids)
+        # a won deal that another salesperson's team takes meets that team's criteria to win
+        listed = self.browse().union(*entering.values())
+        moved_won = moved.filtered(lambda lead: lead.stage_id.is_won and lead.active) - listed
+        if moved_won:
+            entering["team"] = entering.get("team", self.browse()) | moved_won
         for path, leads in entering.items():
             leads._check_criteria_gates(path)
+        won = (listed | moved_won).filtered(lambda lead: lead.stage_id.is_won).filtered("won_criterion_kept_ids")
+        if won:
+            # sudo: what an earlier team required was met or overridden at the gate just passed
+            won.sudo().write({"won_criterion_kept_ids": [Command.clear()]})
         return result
 
     # ---- ACTIONS ----
@@ -109,7 +152,8 @@ class CrmLead(models.Model):
         for (team, company), leads in groups.items():
             criteria = team._get_checklist_criteria(company)
             for lead in leads:
-                missing = criteria - lead.criterion_line_ids.criterion_id
+                kept = lead.won_criterion_kept_ids.filtered_domain([("company_id", "in", [False, company.id])])
+                missing = (criteria | kept) - lead.criterion_line_ids.criterion_id
                 vals_list += [{"lead_id": lead.id, "criterion_id": criterion.id} for criterion in missing]
         if vals_list:
             # sudo: the checklist is the team's, whoever creates the opportunity; without the
@@ -118,13 +162,74 @@ class CrmLead(models.Model):
                 vals_list
             )
 
-    def _get_required_criteria(self):
-        """The criteria this opportunity must meet to be in its current stage."""
+    def _get_required_criteria(self, stage=None):
+        """The criteria this opportunity must meet to be in ``stage`` (else its current stage):
+        the stage's, and to win its team's and those its earlier teams required."""
         self.ensure_one()
-        required = self.stage_id.required_criterion_ids
-        if self.stage_id.is_won:
-            required |= self.team_id.won_criterion_ids
+        stage = self.stage_id if stage is None else stage
+        required = stage.required_criterion_ids
+        if stage.is_won:
+            required |= self.team_id.won_criterion_ids | self.won_criterion_kept_ids
         return required.filtered(lambda criterion: criterion.company_id in (self.company_id, self.company_id.browse()))
+
+    def _keep_won_criteria(self, before):
+        """Keep on the opportunities of ``self`` that changed team what their earlier team
+        required to win, unless they were won and still are (that team's gate was passed).
+
+        :param before: {lead id: (its team, whether it was won)} read before the write
+        :return: the opportunities that changed team
+        """
+        moved = self.filtered(lambda lead: lead.id in before and lead.team_id != before[lead.id][0])
+        groups = defaultdict(lambda: self.browse())
+        for lead in moved:
+            team, was_won = before[lead.id]
+            if was_won and lead.stage_id.is_won:
+                continue
+            kept = lead.won_criterion_kept_ids | team.won_criterion_ids
+            if kept != lead.won_criterion_kept_ids:
+                groups[kept] |= lead
+        for kept, leads in groups.items():
+            # sudo: the engine records it; nobody sets it by hand
+            leads.sudo().write({"won_criterion_kept_ids": [Command.set(kept.ids)]})
+        return moved
+
+    @api.model
+    def _check_won_criteria_kept_default(self, vals_list):
+        """Refuse to create opportunities that keep criteria to win, from their values or a
+        ``default_`` key of the context."""
+        key = "default_won_criterion_kept_ids"
+        for vals in vals_list:
+            if "won_criterion_kept_ids" in vals or key in self.env.context:
+                value = vals["won_criterion_kept_ids"] if "won_criterion_kept_ids" in vals else self.env.context[key]
+                kept = self._won_criteria_kept_value(value, self.browse())
+                if kept is None or kept:
+                    self.browse()._raise_won_criteria_kept_refused(vals.get("name"))
+
+    def _check_won_criteria_kept_unchanged(self, value):
+        """Refuse a write that changes what earlier teams require to win, before anything is
+        written; writing the value it already has changes nothing (an export re-imported)."""
+        for lead in self:
+            if self._won_criteria_kept_value(value, lead) != lead.won_criterion_kept_ids:
+                lead._raise_won_criteria_kept_refused(lead.name)
+
+    @api.model
+    def _won_criteria_kept_value(self, value, lead):
+        """The criteria that ``value`` (as given to create or write) sets on ``lead``."""
+        field = self._fields["won_criterion_kept_ids"]
+        try:
+            return field.convert_to_record(field.convert_to_cache(value, lead), lead)
+        except (ValueError, TypeError):
+            return None  # not even a value of the field: never equal to a real one
+
+    def _raise_won_criteria_kept_refused(self, name):
+        raise UserError(
+            _(
+                '"%(lead)s": %(field)s cannot be set by hand. It keeps what an earlier sales team of the '
+                "deal requires to win; a sales administrator may win the deal without it with Override criteria.",
+                lead=name or _("New opportunity"),
+                field=self._fields["won_criterion_kept_ids"]._description_string(self.env),
+            )
+        )
 
     def _get_leads_entering_gates(self, vals):
         """{path: the leads that ``vals`` brings into their stage's gate that way}, read before
@@ -241,6 +346,13 @@ class CrmLead(models.Model):
                 message = _(
                     '"%(lead)s" cannot be marked won yet. Still missing: %(criteria)s.', lead=lead.name, criteria=names
                 )
+                kept = lacking & lead.won_criterion_kept_ids
+                if kept:
+                    message += "\n" + _(
+                        "Its earlier sales team requires %(criteria)s to win: it stays required after the "
+                        "change of team.",
+                        criteria="; ".join(kept.mapped("name")),
+                    )
             elif path == "create":
                 message = _(
                     '"%(lead)s" cannot be created in stage "%(stage)s" yet. Still missing: %(criteria)s.',

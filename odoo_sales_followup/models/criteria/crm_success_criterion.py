@@ -65,10 +65,17 @@ class CrmSuccessCriterion(models.Model):
         teams = (
             self.env["crm.team"].sudo().with_context(active_test=False).search([("won_criterion_ids", "in", self.ids)])
         )
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("won_criterion_kept_ids", "in", self.ids)])
+        )
         blocked = self & (
             self.browse([criterion.id for (criterion,) in used])
             | stages.required_criterion_ids
             | teams.won_criterion_ids
+            | leads.won_criterion_kept_ids
         )
         if blocked:
             raise UserError(

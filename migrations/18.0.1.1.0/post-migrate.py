@@ -1,0 +1,82 @@
+"""18.0.1.1.0, after the data files load: the shipped records of an existing database take
+the values that later commits of 18.0.1.0.0 gave them in its ``noupdate`` data files, which
+an update does not apply to records that already exist.
+
+Only a record that still holds the value shipped before is changed: what a customer set on
+purpose stays. Where the earlier value cannot be told from a customer's choice (a stage
+unfolded, a chain archived), the shipped earlier value decides, as noted below.
+"""
+
+import logging
+
+from odoo import SUPERUSER_ID, api
+
+_logger = logging.getLogger(__name__)
+
+MODULE = "odoo_sales_followup"
+
+#: The shared payment and work stages, folded since 3a7942a (earlier: unfolded).
+FOLDED_STAGES = ("stage_payment_receipt", "stage_in_work")
+
+#: The reactivation team's stages: {external id: (sequence shipped before 9c1c8de, sequence now)}.
+REACTIVATION_SEQUENCES = {
+    "crm_stage_reactivation_to_call": (1, 71),
+    "crm_stage_reactivation_in_conversation": (2, 72),
+    "crm_stage_reactivation_offer_made": (3, 73),
+    "crm_stage_reactivation_won": (60, 80),
+    "crm_stage_reactivation_lost": (65, 85),
+}
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {"active_test": False, "tracking_disable": True})
+    _fold_contract_stages(env)
+    _set_not_interested_reason(env)
+    _activate_long_negotiation(env)
+    _resequence_reactivation_stages(env)
+
+
+def _ref(env, name):
+    return env.ref(f"{MODULE}.{name}", raise_if_not_found=False)
+
+
+def _fold_contract_stages(env):
+    """Fold the payment and work stages still unfolded, as shipped before (a stage a customer
+    unfolded after installing a release that folds them is unfolded again: the two cannot be
+    told apart)."""
+    stages = env["crm.stage"].union(*(_ref(env, name) or env["crm.stage"] for name in FOLDED_STAGES))
+    unfolded = stages.filtered(lambda stage: not stage.fold)
+    if unfolded:
+        unfolded.write({"fold": True})
+        _logger.info("Folded the shipped stages %s", unfolded.mapped("name"))
+
+
+def _set_not_interested_reason(env):
+    """Give the proposal chain's *Not interested* outcome its lost reason, where it has none
+    and still marks the deal lost (added in 7793937)."""
+    outcome = _ref(env, "chain_proposal_followup_outcome_not_interested")
+    reason = _ref(env, "lost_reason_not_interested")
+    if outcome and reason and outcome.action == "lost" and not outcome.lost_reason_id:
+        outcome.lost_reason_id = reason
+        _logger.info("The outcome %s marks deals lost as %s", outcome.name, reason.name)
+
+
+def _activate_long_negotiation(env):
+    """Activate the *Long negotiation* chain, shipped archived before 7793937, unless it ever
+    ran: archived after use, it was archived on purpose."""
+    chain = _ref(env, "chain_long_negotiation")
+    if chain and not chain.active and not env["followup.chain.run"].search_count([("chain_id", "=", chain.id)]):
+        chain.active = True
+        _logger.info("Activated the shipped chain %s", chain.name)
+
+
+def _resequence_reactivation_stages(env):
+    """Put the reactivation team's stages after Odoo's shared ones (9c1c8de), each only when it
+    still has its earlier sequence: a customer's order of the stages stays."""
+    for name, (before, now) in REACTIVATION_SEQUENCES.items():
+        stage = _ref(env, name)
+        if stage and stage.sequence == before:
+            stage.sequence = now
+            _logger.info("Stage %s of the reactivation team: sequence %s", stage.name, now)
