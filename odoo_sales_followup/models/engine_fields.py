@@ -154,10 +154,9 @@ class FollowupEngineFieldsMixin(models.AbstractModel):
     @api.model
     def _followup_engine_value(self, fname, value):
         """``value`` of the field ``fname`` as a record reads it; empty is the field's default.
-        A relation's commands are never a value the record has."""
+        A relation's commands are applied to what the record has (a ``Command.set`` of the
+        same records changes nothing)."""
         field = self._fields[fname]
-        if field.type in ("one2many", "many2many"):
-            return object()  # equal to nothing
         record = self[:1] or self
         try:
             value = field.convert_to_record(field.convert_to_cache(value, record), record)

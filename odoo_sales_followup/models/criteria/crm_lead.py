@@ -29,7 +29,9 @@ TEAM_CHANGING_FIELDS = frozenset(("team_id", "user_id", "type"))
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "followup.engine.fields.mixin"]
+    _followup_engine_fields = ("won_criterion_kept_ids",)
 
     criterion_line_ids = fields.One2many("crm.lead.criterion", "lead_id", string="Success criteria", copy=False)
     criteria_count = fields.Integer(compute="_compute_criteria_progress", store=True)
@@ -79,25 +81,13 @@ class CrmLead(models.Model):
         for vals in vals_list:
             self._get_criteria_record_of("crm.stage", vals, "stage_id")
             self._get_criteria_record_of("crm.team", vals, "team_id")
-        if not self.env.su:
-            self._check_won_criteria_kept_default(vals_list)
         leads = super().create(vals_list)
         opportunities = leads.filtered(lambda lead: lead.type == "opportunity")
         opportunities._add_checklist_lines()
         leads._check_criteria_gates("create")
         return leads
 
-    @api.model
-    def default_get(self, fields_list):
-        defaults = super().default_get(fields_list)
-        if not self.env.su:
-            # a user default cannot make a new opportunity keep criteria to win
-            defaults.pop("won_criterion_kept_ids", None)
-        return defaults
-
     def write(self, vals):
-        if not self.env.su and "won_criterion_kept_ids" in vals:
-            self._check_won_criteria_kept_unchanged(vals["won_criterion_kept_ids"])
         entering = self._get_leads_entering_gates(vals)
         before = (
             {lead.id: (lead.team_id, lead.stage_id.is_won) for lead in self}
@@ -194,41 +184,14 @@ class CrmLead(models.Model):
         return moved
 
     @api.model
-    def _check_won_criteria_kept_default(self, vals_list):
-        """Refuse to create opportunities that keep criteria to win, from their values or a
-        ``default_`` key of the context."""
-        key = "default_won_criterion_kept_ids"
-        for vals in vals_list:
-            if "won_criterion_kept_ids" in vals or key in self.env.context:
-                value = vals["won_criterion_kept_ids"] if "won_criterion_kept_ids" in vals else self.env.context[key]
-                kept = self._won_criteria_kept_value(value, self.browse())
-                if kept is None or kept:
-                    self.browse()._raise_won_criteria_kept_refused(vals.get("name"))
-
-    def _check_won_criteria_kept_unchanged(self, value):
-        """Refuse a write that changes what earlier teams require to win, before anything is
-        written; writing the value it already has changes nothing (an export re-imported)."""
-        for lead in self:
-            if self._won_criteria_kept_value(value, lead) != lead.won_criterion_kept_ids:
-                lead._raise_won_criteria_kept_refused(lead.name)
-
-    @api.model
-    def _won_criteria_kept_value(self, value, lead):
-        """The criteria that ``value`` (as given to create or write) sets on ``lead``."""
-        field = self._fields["won_criterion_kept_ids"]
-        try:
-            return field.convert_to_record(field.convert_to_cache(value, lead), lead)
-        except (ValueError, TypeError):
-            return None  # not even a value of the field: never equal to a real one
-
-    def _raise_won_criteria_kept_refused(self, name):
-        raise UserError(
-            _(
-                '"%(lead)s": %(field)s cannot be set by hand. It keeps what an earlier sales team of the '
-                "deal requires to win; a sales administrator may win the deal without it with Override criteria.",
-                lead=name or _("New opportunity"),
-                field=self._fields["won_criterion_kept_ids"]._description_string(self.env),
-            )
+    def _get_followup_engine_refusal(self, fnames, names):
+        if list(fnames) != ["won_criterion_kept_ids"]:
+            return super()._get_followup_engine_refusal(fnames, names)
+        return _(
+            '"%(leads)s": %(field)s cannot be set by hand. It keeps what an earlier sales team of the '
+            "deal requires to win; a sales administrator may win the deal without it with Override criteria.",
+            leads=self._format_followup_engine_names(names, _("New opportunity")),
+            field=self._format_followup_engine_labels(fnames),
         )
 
     def _get_leads_entering_gates(self, vals):
