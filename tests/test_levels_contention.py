@@ -58,7 +58,7 @@ class BusyCustomerCommon(RelationshipLevelCommon):
         other.execute(SQL("UPDATE res_partner SET write_date = write_date WHERE id = ANY(%s)", partners.ids))
 
     def _confirm(self, partners):
-        """Orders of one consulting day for ``partners``, confirmed by the salesman in one
+        """Orders of one consulting day for ``partners``, created and confirmed by the salesman in one
         transaction; what happens before its commit included."""
         # Without notifications: notifying the customer prepares its portal sign-up, a
         # write of Odoo's on the customer that the other transaction holds (once per
@@ -66,7 +66,7 @@ class BusyCustomerCommon(RelationshipLevelCommon):
         SaleOrder = self.env["sale.order"].with_context(
             tracking_disable=True, mail_create_nosubscribe=True, mail_notify_force_send=False
         )
-        orders = SaleOrder.create(
+        orders = SaleOrder.with_user(self.salesman).create(
             [
                 {
                     "partner_id": partner.id,
@@ -76,7 +76,7 @@ class BusyCustomerCommon(RelationshipLevelCommon):
                 for partner in partners
             ]
         )
-        orders.with_user(self.salesman).action_confirm()  # the context of SaleOrder
+        orders.action_confirm()
         self._end_transaction()
         return orders
 
