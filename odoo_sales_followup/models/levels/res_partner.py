@@ -30,6 +30,9 @@ PENDING_UPDATES = "odoo_sales_followup.level_updates"
 #: before it leaves the update of that customer to the queue's job.
 LOCK_TIMEOUT = "200ms"
 
+#: Context key: a conflict on writing the facts is queued by the caller, not logged as an error.
+CONFLICTS_QUEUED = "odoo_sales_followup_level_conflicts_queued"
+
 #: System parameter of the number of partners the engine updates at once.
 BATCH_SIZE_PARAMETER = "odoo_sales_followup.level_batch_size"
 DEFAULT_BATCH_SIZE = 5000
@@ -333,7 +336,7 @@ class ResPartner(models.Model):
                 cr.execute(SQL("SELECT current_setting('lock_timeout')"))
                 lock_timeout = cr.fetchone()[0]
                 cr.execute(SQL("SELECT set_config('lock_timeout', %s, true)", LOCK_TIMEOUT))
-                self._process_level_batches(list(events), None, events=events)
+                self.with_context(**{CONFLICTS_QUEUED: True})._process_level_batches(list(events), None, events=events)
                 self.env.flush_all()
                 cr.execute(SQL("SELECT set_config('lock_timeout', %s, true)", lock_timeout))
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
@@ -683,7 +686,7 @@ class ResPartner(models.Model):
             )
             for partner_id, vals in updates
         )
-        rows = self.env.execute_query(
+        self.env.cr.execute(
             SQL(
                 """
                 UPDATE res_partner partner
@@ -703,9 +706,11 @@ class ResPartner(models.Model):
                 uid=self.env.uid,
                 values=values,
                 commercial=_commercial_id("partner"),
-            )
+            ),
+            # A conflict its caller queues is no error of the server's.
+            log_exceptions=not self.env.context.get(CONFLICTS_QUEUED),
         )
-        partners = self.browse(row[0] for row in rows)
+        partners = self.browse(row[0] for row in self.env.cr.fetchall())
         partners.invalidate_recordset([*LEVEL_FACTS, "write_uid", "write_date"])
         partners.modified(LEVEL_FACTS)
 

@@ -6,6 +6,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, split_every
 
 from .. import jobs
+from .res_partner import CONFLICTS_QUEUED
 from .res_partner_level_change import EVENT_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class ResPartnerLevelQueue(models.Model):
             user = known_users.get(user_id)
             # sudo: the engine's bookkeeping, credited to the user whose action caused it,
             # as it is when their own transaction applies it.
-            engine = Partner.with_user(user).sudo() if user else Partner.sudo()
+            engine = (Partner.with_user(user) if user else Partner).sudo().with_context(**{CONFLICTS_QUEUED: True})
             engine._process_level_batches(
                 partner_ids,
                 None,
