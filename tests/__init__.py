@@ -20,6 +20,7 @@ from . import test_reactivation
 from . import test_criteria_integrity
 from . import test_aftersale
 from . import test_levels_integrity
+from . import test_levels_contention
 from . import test_reactivation_integrity
 from . import test_chains_usability
 from . import test_aftersale_usability

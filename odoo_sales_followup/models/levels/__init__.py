@@ -1,5 +1,6 @@
 from . import res_partner_level_change
 from . import res_partner
+from . import res_partner_level_queue
 from . import res_partner_category
 from . import res_company
 from . import res_config_settings

@@ -25,6 +25,13 @@ _logger = logging.getLogger(__name__)
 #: Key of the partners to update at the end of the transaction, in ``cr.precommit.data``.
 PENDING_UPDATES = "odoo_sales_followup.level_updates"
 
+#: How long a user's transaction waits for a customer that another one is writing,
+#: before it leaves the update of that customer to the queue's job.
+LOCK_TIMEOUT = "200ms"
+
+#: Context key: a conflict on writing the facts is queued by the caller, not logged as an error.
+CONFLICTS_QUEUED = "odoo_sales_followup_level_conflicts_queued"
+
 #: System parameter of the number of partners the engine updates at once.
 BATCH_SIZE_PARAMETER = "odoo_sales_followup.level_batch_size"
 DEFAULT_BATCH_SIZE = 5000
@@ -208,12 +215,14 @@ class ResPartner(models.Model):
 
     @api.model
     def _apply_pending_level_updates(self):
-        """Hook: apply now the level updates this transaction queued (they run before
+        """Hook: apply now the level updates this transaction collected (they run before
         the commit otherwise). Other capabilities call it before they read the stored
         level facts in SQL, so that a purchase of the same transaction counts.
 
-        Errors are not caught: a failure of the database (a serialization failure, a
-        deadlock) fails the transaction, and Odoo retries the request."""
+        A customer that another transaction is writing, or wrote since this one began
+        (a busy customer whose orders several salespeople confirm at once), is not
+        waited for and never fails the transaction: its update is queued and applied
+        within seconds by a job of its own (``_apply_level_facts_or_queue``)."""
         pending = before_commit.take(self.env, PENDING_UPDATES, {})
         if not pending:
             return
@@ -234,10 +243,39 @@ class ResPartner(models.Model):
                 for event, origin in partner_events.items():
                     events[commercial_id].pop(event, None)
                     events[commercial_id][event] = origin
-        self._process_level_batches(
-            list(events), None, events={partner_id: list(items.items()) for partner_id, items in events.items()}
-        )
-        self.env.flush_all()
+        self._apply_level_facts_or_queue({partner_id: list(items.items()) for partner_id, items in events.items()})
+
+    @api.model
+    def _apply_level_facts_or_queue(self, events):
+        """Apply the level facts of these commercial partners in this transaction, or
+        queue them when that would make it wait for or lose to another transaction.
+
+        The work runs in a savepoint with a short lock timeout; on a serialization
+        failure, a deadlock or a lock not available, the savepoint is rolled back
+        (facts, history and notes alike) and the partners go to the queue
+        (``res.partner.level.queue``), whose job recomputes them from scratch and
+        records their moves once, with these events.
+
+        :param events: {partner id: [(event, origin)], oldest first}
+        """
+        self.env.flush_all()  # nothing of the caller's is left to flush inside the savepoint
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("SELECT current_setting('lock_timeout')"))
+                lock_timeout = cr.fetchone()[0]
+                cr.execute(SQL("SELECT set_config('lock_timeout', %s, true)", LOCK_TIMEOUT))
+                self.with_context(**{CONFLICTS_QUEUED: True})._process_level_batches(list(events), None, events=events)
+                self.env.flush_all()
+                cr.execute(SQL("SELECT set_config('lock_timeout', %s, true)", lock_timeout))
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            # What the savepoint wrote is gone: so is what the ORM knew of it.
+            self.env.transaction.clear()
+            _logger.info(
+                "Relationship levels of %s partners queued: %s", len(events), error.diag.message_primary or error
+            )
+            self.env["res.partner.level.queue"]._queue_level_updates(events)
+            self.env.flush_all()
 
     @api.model
     def _cron_update_relationship_levels(self):
@@ -248,6 +286,8 @@ class ResPartner(models.Model):
         batch by batch: a batch that fails is logged and reported to the company's Sales
         administrators, and the other batches and companies are still updated.
         """
+        # Customers queued by a busy moment whose trigger was lost: with their own events.
+        self.env["res.partner.level.queue"]._cron_apply_level_queue()
         self.env.flush_all()
         today = fields.Date.today()
         first_day, last_day = purchase_date_bounds(today)
@@ -549,7 +589,7 @@ class ResPartner(models.Model):
             )
             for partner_id, vals in updates
         )
-        rows = self.env.execute_query(
+        self.env.cr.execute(
             SQL(
                 """
                 UPDATE res_partner partner
@@ -569,9 +609,11 @@ class ResPartner(models.Model):
                 uid=self.env.uid,
                 values=values,
                 commercial=_commercial_id("partner"),
-            )
+            ),
+            # A conflict its caller queues is no error of the server's.
+            log_exceptions=not self.env.context.get(CONFLICTS_QUEUED),
         )
-        partners = self.browse(row[0] for row in rows)
+        partners = self.browse(row[0] for row in self.env.cr.fetchall())
         partners.invalidate_recordset([*LEVEL_FACTS, "write_uid", "write_date"])
         partners.modified(LEVEL_FACTS)
 
