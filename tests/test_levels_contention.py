@@ -10,6 +10,7 @@ from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partn
 from .common import RelationshipLevelCommon
 
 QUEUE_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partner_level_queue"
+JOBS_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"
 ENGINE_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partner"
 
 
@@ -164,19 +165,26 @@ class TestLevelBusyCustomer(BusyCustomerCommon):
 
         with (
             patch.object(ResPartner, "_apply_level_facts", failing_for_busy),
-            self.assertLogs(QUEUE_LOGGER, "ERROR") as logs,
+            self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
         ):
             self._apply_queue()
         self.assertEqual(len(logs.records), 1)
-        self.assertIn(f"the queued update of partner {busy_id} failed", logs.output[0])
+        self.assertIn(
+            f"Queued relationship levels in {self.env.company.name} failed for res.partner({busy_id},)", logs.output[0]
+        )
         self.assertRecordValues(self.calm, [{"relationship_level": "new", "purchase_count": 1}])
         self.assertEqual(len(self._changes(self.calm) - history), 1)
         self.assertEqual(self.busy.purchase_count, 0, "the failed customer wrote nothing")
-        self.assertFalse(self._queued(self.busy | self.calm), "neither is retried forever")
+        self.assertFalse(self._queued(self.calm))
+        self.assertTrue(self._queued(self.busy), "the failed customer stays queued for the next run")
         notices = self.env["mail.message"].search([("subject", "=", "Relationship levels not updated")])
         self.assertEqual(len(notices), 1)
-        self.assertIn(self.busy.display_name, notices.body)
+        self.assertIn("1 of 2 customers", notices.body)
         self.assertIn(self.manager.partner_id, notices.partner_ids, "the Sales administrators are told")
+        # The next run, the cause gone, finishes the work once.
+        self._apply_queue()
+        self.assertRecordValues(self.busy, [{"relationship_level": "new", "purchase_count": 1}])
+        self.assertFalse(self._queued(self.busy))
 
     def test_the_daily_job_drains_the_queue(self):
         other = self._other_transaction()
@@ -216,8 +224,9 @@ class TestLevelCustomerWrittenSince(BusyCustomerCommon):
 
         # In this transaction the job loses to the other one again for that customer
         # (a fresh transaction, as the job's next run, would not); the other is done.
-        with self.assertNoLogs(QUEUE_LOGGER, "WARNING"):
+        with self.assertLogs(JOBS_LOGGER, "ERROR") as logs:
             self._apply_queue()
+        self.assertEqual(len(logs.records), 1, "reported once the runner's retries are spent")
         self.assertRecordValues(self.calm, [{"relationship_level": "new", "purchase_count": 1}])
         self.assertTrue(self._queued(self.busy), "still queued for the next run")
         self.assertFalse(self._queued(self.calm))

@@ -2,8 +2,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
 from .. import jobs
 from .res_partner import CONFLICTS_QUEUED
@@ -39,38 +38,28 @@ class ResPartnerLevelQueue(models.Model):
 
     @api.model
     def _cron_apply_level_queue(self):
-        """Apply the level facts of the queued customers, batch by batch.
-
-        A batch that loses to another transaction again stays queued, and the job is
-        triggered again (a fresh transaction then sees the other one's work); a
-        customer whose update fails otherwise is logged, reported to the Sales
-        administrators and taken out of the queue, and the others are still updated.
-        """
+        """Apply the level facts of the queued customers, batch by batch, through the jobs'
+        runner: a batch that loses to another transaction is retried from a fresh snapshot;
+        a customer whose update still fails stays queued for the next run (the next queuing,
+        or the daily level job), is logged and reported, and the others are updated."""
         self.env.flush_all()
-        entries = self.search([])
-        if not entries:
+        partners = self.search([]).partner_id
+        if not partners:
             return
-        testing = jobs.is_testing()
-        by_partner = defaultdict(list)
-        for entry in entries:
-            by_partner[entry.partner_id.id].append(entry.id)
-        batch_size = self.env["res.partner"]._get_level_batch_size()
-        conflicted, failed = [], self.env["res.partner"]
-        for batch in split_every(batch_size, list(by_partner), list):
-            batch_conflicted, batch_failed = self._apply_level_batch(batch, by_partner)
-            conflicted += batch_conflicted
-            failed |= batch_failed
-            if not testing:
-                # Each batch is kept once done, and the next one reads with a fresh snapshot.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env.invalidate_all()
-        if failed:
-            self._notify_level_queue_failure(failed)
-        if conflicted:
-            _logger.info("Relationship levels: %s queued customers still busy, retried", len(conflicted))
-            self._trigger_level_queue()
-        if not testing:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        jobs.run_batches(
+            self.env,
+            partners,
+            lambda batch: batch.env["res.partner.level.queue"]._apply_queued(batch),
+            job_name="Queued relationship levels",
+            batch_size=self.env["res.partner"]._get_level_batch_size(),
+            company_of=lambda partner: partner.company_id,
+            notice=self._get_level_queue_notice,
+        )
+
+    @api.model
+    def _apply_queued(self, partners):
+        """The runner's work: apply what is queued for ``partners``."""
+        self.search([("partner_id", "in", partners.ids)])._action_apply_levels()
 
     def _action_apply_levels(self):
         """Recompute the level facts of these entries' customers from scratch, record
@@ -153,51 +142,16 @@ class ResPartnerLevelQueue(models.Model):
     # ---- PRIVATE HELPERS ----
 
     @api.model
-    def _apply_level_batch(self, partner_ids, by_partner):
-        """Apply the entries of ``partner_ids`` (``by_partner``: {partner id: entry ids}).
-
-        :return: (partner ids still busy, partners that failed)
-        """
-        entries = self.browse(entry_id for partner_id in partner_ids for entry_id in by_partner[partner_id])
-        try:
-            with self.env.cr.savepoint():
-                entries._action_apply_levels()
-            return [], self.env["res.partner"]
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            if len(partner_ids) == 1:
-                return list(partner_ids), self.env["res.partner"]  # still queued: the next run retries it
-        except Exception:
-            if len(partner_ids) == 1:
-                _logger.exception("Relationship levels: the queued update of partner %s failed", partner_ids[0])
-                # Out of the queue: retrying it at every trigger would fail the same way.
-                self.env.execute_query(
-                    SQL("DELETE FROM res_partner_level_queue WHERE id = ANY(%s)", by_partner[partner_ids[0]])
-                )
-                return [], self.env["res.partner"].browse(partner_ids)
-        # One customer failed or is busy: each is applied alone, so that the others are done.
-        conflicted, failed = [], self.env["res.partner"]
-        for partner_id in partner_ids:
-            partner_conflicted, partner_failed = self._apply_level_batch([partner_id], by_partner)
-            conflicted += partner_conflicted
-            failed |= partner_failed
-        return conflicted, failed
-
-    @api.model
-    def _notify_level_queue_failure(self, partners):
-        """Report the customers whose queued update failed to their company's Sales
-        administrators (the current company's for a shared customer)."""
-        by_company = defaultdict(lambda: self.env["res.partner"])
-        for partner in partners.sudo():
-            by_company[partner.company_id or self.env.company] |= partner
-        for company, company_partners in by_company.items():
-            jobs.notify_job_failure(
-                self.env,
-                company,
-                self.env._("Relationship levels not updated"),
-                self.env._(
-                    "The relationship levels of %(partners)s could not be updated after an order, "
-                    "invoice or activity of theirs. The other customers are up to date; the server log "
-                    "has the details.",
-                    partners=", ".join(company_partners.mapped("display_name")),
-                ),
-            )
+    def _get_level_queue_notice(self, company, failed, total, problem):
+        return (
+            self.env._("Relationship levels not updated"),
+            self.env._(
+                "The relationship levels of %(failed)s of %(total)s customers of %(company)s could not be "
+                "updated after an order, invoice or activity of theirs: %(problem)s. They stay queued for the "
+                "next run; the other customers are up to date, and the server log has the details.",
+                failed=failed,
+                total=total,
+                company=company.name,
+                problem=problem,
+            ),
+        )
