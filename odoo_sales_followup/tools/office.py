@@ -65,7 +65,7 @@ def find_soffice():
 @functools.cache
 def network_isolation():
     """The command prefix that runs a program without network (``unshare --net``), or ``()``
-    when the platform allows none (then logged once)."""
+    when the platform allows none (then said once in the log)."""
     unshare = shutil.which("unshare")
     for prefix in NETWORK_ISOLATIONS if unshare else ():
         probe = subprocess.run(
@@ -73,7 +73,8 @@ def network_isolation():
         )
         if probe.returncode == 0:
             return (unshare, *prefix[1:])
-    _logger.warning("No network namespace available (unshare --net): documents are converted with the network")
+    # info, not a warning: containers commonly forbid namespaces, and the cleaning still applies
+    _logger.info("No network namespace available (unshare --net): documents are converted with the network")
     return ()
 
 

@@ -113,7 +113,9 @@ class FollowupContractTemplate(models.Model):
             )
         else:
             message = _(
-                'Contract template "%(name)s" could not be rendered: %(detail)s.', name=name, detail=error.detail.rstrip(".")
+                'Contract template "%(name)s" could not be rendered: %(detail)s.',
+                name=name,
+                detail=error.detail.rstrip("."),
             )
         if error.line:
             message = _(
