@@ -36,6 +36,7 @@ from . import test_plans_controls
 from . import test_plans_digest
 from . import test_plans_tour
 from . import test_contract_tools
+from . import test_contract_clean
 from . import test_contract_prepare
 from . import test_contract_send
 from . import test_contract_tour

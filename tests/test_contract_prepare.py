@@ -1,3 +1,7 @@
+import base64
+import io
+import time
+import zipfile
 from unittest.mock import patch
 
 from odoo import Command
@@ -5,6 +9,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.tests import tagged
 
 from ..odoo_sales_followup.tools import office
+from . import hostile_docx as hostile
 from .common_contract import ContractCommon
 
 
@@ -225,3 +230,84 @@ class TestContractTemplates(ContractCommon):
         deal = self._contract_deal()
         with self._refused(UserError, r'^There is no contract template for "Acme ERP rollout"'):
             deal.with_user(self.salesman).action_prepare_contract()
+
+
+@tagged("post_install", "-at_install", "sales_followup_contract")
+class TestContractSafety(ContractCommon):
+    """Uploads and templates fail cleanly, within limits, and take no contract number."""
+
+    def _upload(self, contract, data, file_name="edited.docx", mode="upload"):
+        return (
+            self.env["followup.contract.upload.wizard"]
+            .with_user(self.salesman)
+            .create({"contract_id": contract.id, "mode": mode, "file": base64.b64encode(data), "file_name": file_name})
+            .action_confirm()
+        )
+
+    def test_hostile_upload_is_cleaned_and_the_user_told(self):
+        contract = self._prepare(self._contract_deal())
+        result = self._upload(contract, hostile.linked_image("file:///etc/passwd"))
+        removed = (
+            "Removed from the document before its conversion, as they could read files of the server or fetch "
+            "web addresses: linked files or web addresses: 1."
+        )
+        self.assertEqual((result["params"]["type"], result["params"]["message"]), ("warning", removed))
+        contract.invalidate_recordset()
+        self.assertEqual(contract.version_ids.mapped("origin"), ["uploaded", "prepared"])
+        self.assertIn(removed, contract.lead_id.message_ids[0].body)
+        stored = zipfile.ZipFile(io.BytesIO(contract.docx_attachment_id.raw))
+        self.assertNotIn(b"/etc/passwd", stored.read("word/_rels/document.xml.rels"))
+        self.assertEqual(self._pdf_text(contract.pdf_attachment_id).strip(), "Visible text")
+        # a plain edited version says nothing more
+        self.assertEqual(self._upload(contract, hostile.base_docx("Edited")), {"type": "ir.actions.act_window_close"})
+
+    def test_upload_over_the_limit_is_refused(self):
+        contract = self._prepare(self._contract_deal())
+        self.company.contract_upload_max_mb = 1
+        big = b"x" * (1024 * 1024 + 1)
+        pattern = (
+            r'^"%s" is larger than 1 MB, the largest contract file this company accepts \(Settings, Contracts\)\.$'
+        )
+        with self._refused(UserError, pattern % r"big\.docx"):
+            self._upload(contract, big, "big.docx")
+        with self._refused(UserError, pattern % r"scan\.pdf"):
+            self._upload(contract, big, "scan.pdf", mode="sign")
+        self.assertEqual((contract.state, len(contract.version_ids)), ("prepared", 1))
+
+    def test_rendering_errors_are_messages_naming_the_template(self):
+        cases = {
+            "{% for i in range(1000000) %}x{% endfor %}": "OverflowError",
+            "{{ '{0.__class__}'.format_map(customer) }}": "IndexError",
+        }
+        for source, error in cases.items():
+            template = self._template("Intro", source, name="Broken template")
+            deal = self._contract_deal()
+            with self._refused(
+                UserError, rf'^Contract template "Broken template" could not be rendered: {error}: .* \(at line 3: "'
+            ):
+                deal.with_user(self.salesman).action_prepare_contract()
+            self.assertFalse(deal.contract_ids)
+            template.active = False
+
+    def test_a_huge_text_is_refused_quickly(self):
+        self._template("{% for i in range(100000) %}0123456789{% endfor %}", name="Huge")
+        deal = self._contract_deal()
+        start = time.monotonic()
+        with self._refused(
+            UserError, r'^Contract template "Huge" produces a document longer than 1000000 characters and was stopped'
+        ):
+            deal.with_user(self.salesman).action_prepare_contract()
+        self.assertLess(time.monotonic() - start, 5)
+
+    def test_refused_preparations_take_no_number(self):
+        first = self._prepare(self._contract_deal())
+        template = self._template("{{ contract.number }} {{ 'x' * 1000000 }}", name="Too long")
+        deal = self._contract_deal(name="Second deal")
+        for _attempt in range(2):
+            with self._refused(UserError, r'^Contract template "Too long" produces a document longer'):
+                deal.with_user(self.salesman).action_prepare_contract()
+        template.with_user(self.manager).file = base64.b64encode(self._docx("{{ contract.number }}"))
+        second = self._prepare(deal)
+        prefix, number = first.name.rsplit("-", 1)
+        self.assertEqual(second.name, f"{prefix}-{int(number) + 1:04d}")
+        self.assertEqual(self._docx_text(second.docx_attachment_id), second.name)

@@ -226,3 +226,53 @@ class TestContractAccess(ContractCommon):
         )
         self.assertEqual(len(sequence), 1)
         self.assertEqual(main.template_id, self.template_en)
+
+
+@tagged("post_install", "-at_install", "sales_followup_contract")
+class TestContractInvoiceRights(ContractCommon):
+    """The invoice sent with a contract is rendered with the sender's rights (the salesperson has
+    Sales rights only, no invoicing group) and goes on the message only."""
+
+    def _posted_invoice(self, deal, invoice_user):
+        order = deal.order_ids
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_user_id = invoice_user
+        invoice.action_post()
+        return invoice
+
+    def test_invoice_the_sender_may_not_read_is_refused_naming_it(self):
+        self.assertFalse(self.salesman.has_group("account.group_account_invoice"))
+        deal = self._contract_deal()
+        invoice = self._posted_invoice(deal, self.manager)
+        self._prepare(deal)
+        attachments = self.env["ir.attachment"].search_count([])
+        with self._refused(
+            UserError, rf'^Invoice {invoice.name} of "Acme ERP rollout" is not one you may read: ask an accountant'
+        ):
+            deal.with_user(self.salesman).action_send_contract()
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments, "no PDF rendered nor stored")
+        self.assertEqual(deal.contract_id.state, "prepared")
+
+    def test_invoice_pdf_goes_on_the_message_only(self):
+        deal = self._contract_deal()
+        invoice = self._posted_invoice(deal, self.salesman)
+        contract = self._prepare(deal)
+        file_name = f"{invoice.name.replace('/', '_')}.pdf"
+        action = deal.with_user(self.salesman).action_send_contract()
+        # the composer is open: the opportunity holds no invoice PDF (closing it leaves none behind)
+        lead_files = self.env["ir.attachment"].search([("res_model", "=", "crm.lead"), ("res_id", "=", deal.id)])
+        self.assertNotIn(file_name, lead_files.mapped("name"))
+        invoice_pdf = self.env["ir.attachment"].browse(action["context"]["default_attachment_ids"][0][2]) - (
+            contract.pdf_attachment_id
+        )
+        self.assertEqual(
+            (invoice_pdf.name, invoice_pdf.res_model, invoice_pdf.create_uid),
+            (file_name, "mail.compose.message", self.salesman),
+        )
+        # the salesperson's own invoice, rendered as them (tests render reports as HTML)
+        self.assertIn(invoice.name.encode(), invoice_pdf.raw)
+        self._send(deal)
+        message = deal.message_ids.filtered(lambda message: message.message_type == "comment")
+        self.assertIn(file_name, message.attachment_ids.mapped("name"))
+        self.assertEqual(contract.state, "sent")

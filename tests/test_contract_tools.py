@@ -1,6 +1,8 @@
 import io
 import os
 import subprocess
+import time
+import zipfile
 from unittest.mock import patch
 
 from docx import Document
@@ -9,7 +11,14 @@ from odoo.tests import BaseCase, tagged
 
 from ..odoo_sales_followup.tools import office
 from ..odoo_sales_followup.tools.amount_words import amount_in_words
-from ..odoo_sales_followup.tools.docx_render import TemplateRenderError, docx_text, render_docx, template_fields
+from ..odoo_sales_followup.tools.docx_render import (
+    MAX_OUTPUT_CHARS,
+    RenderLimits,
+    TemplateRenderError,
+    docx_text,
+    render_docx,
+    template_fields,
+)
 
 
 def make_docx(*paragraphs, table=None):
@@ -93,6 +102,52 @@ class TestContractRendering(BaseCase):
         self.assertEqual(caught.exception.text, "Second {{ customer.name")
         self.assertEqual(caught.exception.line, 3)
 
+    def test_every_error_of_a_template_is_a_render_error_with_its_line(self):
+        cases = {
+            "{% for i in range(1000000) %}x{% endfor %}": "OverflowError",
+            "{{ '{0.__class__}'.format_map(customer) }}": "IndexError",
+            "{{ 1 / 0 }}": "ZeroDivisionError",
+            "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}": "RecursionError",
+        }
+        for source, error in cases.items():
+            with self.assertRaises(TemplateRenderError) as caught:
+                render_docx(make_docx("Intro", source), {"customer": {"name": "x"}})
+            self.assertEqual(caught.exception.kind, "error", source)
+            self.assertTrue(caught.exception.detail.startswith(error), caught.exception.detail)
+            self.assertEqual((caught.exception.line, caught.exception.text), (3, source), source)
+
+    def test_output_and_time_are_limited(self):
+        size = {
+            "{{ 'x' * 1000000 }}": 0.5,
+            "{% for i in range(100000) %}0123456789{% endfor %}": 2,
+            "{{ 'x'|center(1000000000) }}": 0.5,
+            "{{ '%9999999s' % 'x' }}": 0.5,
+            "{{ '%9999999s'|format('x') }}": 0.5,
+            "{{ '{:>9999999}'.format('x') }}": 0.5,
+            "{{ 'x'.ljust(1000000000) }}": 0.5,
+        }
+        for source, seconds in size.items():
+            start = time.monotonic()
+            with self.assertRaises(TemplateRenderError) as caught:
+                render_docx(make_docx(source), {})
+            self.assertLess(time.monotonic() - start, seconds, source)
+            self.assertEqual((caught.exception.kind, caught.exception.detail), ("size", str(MAX_OUTPUT_CHARS)), source)
+        # loops that write nothing stop at the deadline, whatever they iterate over
+        for source in (
+            "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+            "{% set s = 'x' * 99999 %}{% for c in s %}{% for d in s %}{% endfor %}{% endfor %}",
+        ):
+            start = time.monotonic()
+            with self.assertRaises(TemplateRenderError) as caught:
+                render_docx(make_docx(source), {}, limits=RenderLimits(seconds=1))
+            self.assertLess(time.monotonic() - start, 2, source)
+            self.assertEqual((caught.exception.kind, caught.exception.detail), ("time", "1"), source)
+
+    def test_limits_leave_ordinary_templates_alone(self):
+        source = "{{ name|upper }} {{ '%s-%05d'|format('C', 42) }} {{ '{:>6}'.format('ab') }} {{ lines|length * 2 }}"
+        output = render_docx(make_docx(source), {"name": "acme", "lines": [1, 2]})
+        self.assertEqual(docx_text(output), "ACME C-00042     ab 4")
+
     def test_not_a_docx(self):
         with self.assertRaises(TemplateRenderError) as caught:
             render_docx(b"plain text", {})
@@ -144,12 +199,25 @@ class TestContractOffice(BaseCase):
     def test_timeout_kills_the_process_group(self):
         script = os.path.join(os.path.dirname(__file__), "data", "hang.sh")
         with self.assertRaises(office.OfficeError) as caught:
-            office.convert_to_pdf(b"x", timeout=1, soffice=script)
+            office.convert_to_pdf(make_docx("x"), timeout=1, soffice=script)
         self.assertEqual(caught.exception.reason, "timeout")
         marker = subprocess.run(["pgrep", "-f", "osf-hang-marker"], capture_output=True, check=False)
         self.assertEqual(marker.stdout, b"", "the conversion and its children are gone")
 
     def test_failed_conversion(self):
         with self.assertRaises(office.OfficeError) as caught:
-            office.convert_to_pdf(b"", soffice="/bin/false")
+            office.convert_to_pdf(make_docx("x"), soffice="/bin/false")
         self.assertEqual(caught.exception.reason, "failed")
+
+    def test_only_a_docx_document_reaches_libreoffice(self):
+        # an RTF, an HTML page or an OpenDocument named .docx would be read by another filter,
+        # with its own links: refused before LibreOffice starts (/bin/false would fail anyway)
+        opendocument = io.BytesIO()
+        with zipfile.ZipFile(opendocument, "w") as package:
+            package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            package.writestr("[Content_Types].xml", "<Types/>")
+        for data in (b"{\\rtf1 x}", b"<html><img src='http://127.0.0.1/x'></html>", opendocument.getvalue()):
+            with self.assertRaises(office.OfficeError) as caught:
+                office.convert_to_pdf(data, soffice="/bin/true")
+            self.assertEqual(caught.exception.reason, "failed")
+            self.assertIn("not a DOCX document", caught.exception.detail)

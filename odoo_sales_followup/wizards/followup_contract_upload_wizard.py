@@ -23,6 +23,18 @@ class FollowupContractUploadWizard(models.TransientModel):
             raise UserError(_("Choose the file to upload."))
         if self.mode == "sign":
             self.contract_id._mark_signed(data, self.file_name, self.signed_date)
-        else:
-            self.contract_id._upload_version(data, self.file_name)
-        return {"type": "ir.actions.act_window_close"}
+            return {"type": "ir.actions.act_window_close"}
+        notices = self.contract_id._upload_version(data, self.file_name)
+        if not notices:
+            return {"type": "ir.actions.act_window_close"}
+        # what was removed from the document, or why it has no PDF, said where the user looks
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": "\n".join(notices),
+                "sticky": True,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

@@ -1,6 +1,7 @@
 from . import res_partner
 from . import res_bank
 from . import res_company
+from . import res_config_settings
 from . import crm_team
 from . import followup_contract_template
 from . import followup_contract_version

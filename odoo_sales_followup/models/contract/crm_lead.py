@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import clean_context
 
 from ...tools import office
@@ -188,6 +188,10 @@ class CrmLead(models.Model):
         # the opportunity was checked above, and only the user's own records are returned
         contract = current.sudo()
         if not contract:
+            # rendered once before a number is taken, so that a template that fails takes none
+            # (the sequence is not transactional: a number taken is gone even when refused)
+            number = Contract.sudo()._next_number(company, peek=True)
+            Contract._render(template, Contract._get_render_context(self, order, template, number))
             contract = Contract.sudo().create(
                 {
                     "name": Contract.sudo()._next_number(company),
@@ -209,13 +213,13 @@ class CrmLead(models.Model):
             )
         context = Contract._get_render_context(self, order, template, contract.name)
         docx = Contract._render(template, context)
-        no_pdf = contract._add_version(docx, "prepared", template)
+        notices = contract._add_version(docx, "prepared", template)
         self.invalidate_recordset(["contract_ids", "contract_id", "contract_count", "contract_state"])
-        if no_pdf:
+        if notices:
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",
-                "params": {"type": "warning", "message": no_pdf, "sticky": True},
+                "params": {"type": "warning", "message": "\n".join(notices), "sticky": True},
             }
         return {
             "type": "ir.actions.client",
@@ -228,21 +232,38 @@ class CrmLead(models.Model):
         }
 
     def _get_contract_invoice_attachment(self, contract):
-        """The invoice to send with ``contract``, as an attachment of the opportunity: its posted
-        customer invoice when there is one, else Odoo's pro-forma invoice of its quotation."""
+        """The invoice to send with ``contract``, rendered with the sender's rights: its posted
+        customer invoice when there is one, else Odoo's pro-forma invoice of its quotation. The
+        PDF is an attachment of the composer (``mail.compose.message``, no record), as Odoo's
+        own templates give theirs: it goes on the message once sent, never on the opportunity.
+
+        :raises UserError: the sender may not read the invoice (named)
+        """
         self.ensure_one()
         order = contract.order_id or self._get_contract_order()
-        # sudo: the opportunity's own invoices, which a salesperson without invoicing rights sends too
+        # sudo: to find the opportunity's invoices (a salesperson's rights may hide them); the PDF
+        # is rendered below with the sender's rights, after checking they may read the invoice
         invoices = (
             self.sudo()
             .order_ids.invoice_ids.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted")
             .sorted("id", reverse=True)
         )
-        Report = self.env["ir.actions.report"].sudo()
+        Report = self.env["ir.actions.report"]
         if invoices:
-            invoice = invoices[0]
+            invoice = invoices[0].with_env(self.env)
+            try:
+                invoice.check_access("read")
+            except AccessError as error:
+                raise UserError(
+                    _(
+                        'Invoice %(invoice)s of "%(lead)s" is not one you may read: ask an accountant to send it, '
+                        "or to give you access to it.",
+                        invoice=invoices[0].name,
+                        lead=self.name,
+                    )
+                ) from error
             content, _type = Report._render_qweb_pdf("account.account_invoices", invoice.ids)
-            name = f"{(invoice.name or '').replace('/', '_')}.pdf"
+            name = f"{(invoices[0].name or '').replace('/', '_')}.pdf"
         elif order:
             content, _type = Report.with_context(proforma=True)._render_qweb_pdf(
                 "sale.action_report_pro_forma_invoice", order.ids
@@ -256,8 +277,8 @@ class CrmLead(models.Model):
             {
                 "name": name,
                 "raw": content,
-                "res_model": "crm.lead",
-                "res_id": self.id,
+                "res_model": "mail.compose.message",
+                "res_id": 0,
                 "mimetype": "application/pdf",
                 "type": "binary",
             }

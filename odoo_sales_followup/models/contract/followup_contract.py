@@ -8,6 +8,7 @@ from odoo.tools.misc import format_date, formatLang
 
 from ...tools import office
 from ...tools.amount_words import amount_in_words
+from ...tools.docx_clean import DocxCleanError, clean_docx
 from ...tools.docx_render import TemplateRenderError, render_docx, template_fields
 
 _logger = logging.getLogger(__name__)
@@ -343,11 +344,16 @@ class FollowupContract(models.Model):
 
     def _add_version(self, docx, origin, template=None, file_name=None):
         """Store ``docx`` and its PDF as the next version of this contract: attachments of the
-        opportunity (its chatter shows them) linked to the version. Returns the reason there
-        is no PDF, if any. Called in superuser mode by the engine, after the user's rights on
-        the opportunity were checked."""
+        opportunity (its chatter shows them) linked to the version. The document is cleaned
+        first (:func:`clean_docx`): what could read a file or fetch an address is removed and
+        said. Returns the notices for the user (no PDF, what was removed). Called in superuser
+        mode by the engine, after the user's rights on the opportunity were checked."""
         self.ensure_one()
         number = max(self.version_ids.mapped("number"), default=0) + 1
+        try:
+            docx, removed = clean_docx(docx)
+        except DocxCleanError:
+            removed = []  # not a DOCX document: the conversion says so
         pdf, no_pdf = self._convert_to_pdf(docx)
         base = f"{self.name} v{number}"
         Attachment = self.env["ir.attachment"]
@@ -388,16 +394,50 @@ class FollowupContract(models.Model):
             body = _("Contract %(number)s: version %(version)s uploaded.", number=self.name, version=number)
         else:
             body = _("Contract %(number)s: version %(version)s prepared.", number=self.name, version=number)
-        if no_pdf:
-            body = Markup("%s<br/>%s") % (body, no_pdf)
+        notices = [notice for notice in (self._describe_removed(removed), no_pdf) if notice]
+        for notice in notices:
+            body = Markup("%s<br/>%s") % (body, notice)
         self.lead_id.message_post(body=body, attachment_ids=(docx_attachment | pdf_attachment).ids)
-        return no_pdf
+        return notices
 
     @api.model
-    def _next_number(self, company):
-        """The next contract number of ``company``, from its own sequence (created on first use)."""
+    def _describe_removed(self, removed):
+        """A translated sentence for what :func:`clean_docx` removed, or None."""
+        if not removed:
+            return None
+        counts = {}
+        for kind, detail, count in removed:
+            key = (kind, detail) if kind == "field" else (kind, "")
+            counts[key] = counts.get(key, 0) + count
+        labels = {
+            "external": _("linked files or web addresses"),
+            "altchunk": _("embedded parts in another format (altChunk)"),
+            "subdocument": _("sub-documents"),
+            "mailmerge": _("mail merge data sources"),
+            "macros": _("macros"),
+        }
+        items = [
+            _("%(field)s fields: %(count)s", field=detail, count=count)
+            if kind == "field"
+            else _("%(what)s: %(count)s", what=labels.get(kind, kind), count=count)
+            for (kind, detail), count in sorted(counts.items())
+        ]
+        return _(
+            "Removed from the document before its conversion, as they could read files of the server or "
+            "fetch web addresses: %(items)s.",
+            items="; ".join(items),
+        )
+
+    @api.model
+    def _next_number(self, company, peek=False):
+        """The next contract number of ``company``, from its own sequence (created on first use);
+        with ``peek``, the number the next contract would get, without taking it."""
         Sequence = self.env["ir.sequence"]
         sequence = Sequence.search([("code", "=", "followup.contract"), ("company_id", "=", company.id)], limit=1)
+        if peek:
+            if not sequence:
+                return f"C{fields.Date.context_today(self).year}-0001"
+            return sequence.get_next_char(sequence.number_next_actual)
         if not sequence:
             sequence = Sequence.create(
                 {
@@ -429,21 +469,37 @@ class FollowupContract(models.Model):
             )
         if file_name and not file_name.lower().endswith(".docx"):
             raise UserError(_('Upload the edited contract as a Word document (.docx), not "%(file)s".', file=file_name))
+        self._check_upload_size(data, file_name)
         try:
             template_fields(data)
-        except TemplateRenderError as error:
-            if error.kind == "invalid":
+            clean_docx(data)
+        except (TemplateRenderError, DocxCleanError) as error:
+            if isinstance(error, DocxCleanError) or error.kind == "invalid":
                 raise UserError(
                     _('"%(file)s" is not a valid Word document (.docx).', file=file_name or _("The file"))
                 ) from error
         # sudo: versions are the engine's; the user's right to edit the opportunity was checked
         return self.sudo()._add_version(data, "uploaded", file_name=None)
 
+    def _check_upload_size(self, data, file_name=None):
+        """Refuse a file larger than the company's *Contract uploads up to* (megabytes)."""
+        limit = self.company_id.contract_upload_max_mb or 10
+        if len(data) > limit * 1024 * 1024:
+            raise UserError(
+                _(
+                    '"%(file)s" is larger than %(limit)s MB, the largest contract file this company accepts '
+                    "(Settings, Contracts).",
+                    file=file_name or _("The file"),
+                    limit=limit,
+                )
+            )
+
     def _mark_signed(self, data, file_name=None, signed_date=None):
         """The customer signed: keep the scanned copy, and meet *Contract signed* on the opportunity."""
         self._check_lead_access()
         if self.state not in ("prepared", "sent"):
             raise UserError(_("Contract %(number)s cannot be marked signed now.", number=self.name))
+        self._check_upload_size(data, file_name)
         attachment = self.env["ir.attachment"].create(
             {
                 "name": file_name or _("Signed contract %(number)s", number=self.name),

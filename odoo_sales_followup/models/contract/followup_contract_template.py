@@ -97,7 +97,31 @@ class FollowupContractTemplate(models.Model):
                 text=error.text or "",
                 detail=error.detail,
             )
-        return _('Contract template "%(name)s" could not be rendered: %(detail)s.', name=name, detail=error.detail)
+        if error.kind == "size":
+            message = _(
+                'Contract template "%(name)s" produces a document longer than %(limit)s characters and was '
+                "stopped: check its loops and repeated texts.",
+                name=name,
+                limit=error.detail,
+            )
+        elif error.kind == "time":
+            message = _(
+                'Contract template "%(name)s" took longer than %(seconds)s seconds to fill in and was stopped: '
+                "check its loops.",
+                name=name,
+                seconds=error.detail,
+            )
+        else:
+            message = _(
+                'Contract template "%(name)s" could not be rendered: %(detail)s.',
+                name=name,
+                detail=error.detail.rstrip("."),
+            )
+        if error.line:
+            message = _(
+                '%(message)s (at line %(line)s: "%(text)s")', message=message, line=error.line, text=error.text or ""
+            )
+        return message
 
     @api.model
     def _find_for_lead(self, lead):

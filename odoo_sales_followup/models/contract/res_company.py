@@ -3,6 +3,8 @@ from odoo import fields, models
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+    #: Ranges of the settings, enforced by the shared bounds mechanism.
+    _followup_bounds = {"contract_upload_max_mb": (1, 100)}
 
     legal_name = fields.Char(related="partner_id.legal_name", readonly=False)
     kpp = fields.Char(related="partner_id.kpp", readonly=False)
@@ -11,3 +13,8 @@ class ResCompany(models.Model):
     signatory_name = fields.Char(related="partner_id.signatory_name", readonly=False)
     signatory_position = fields.Char(related="partner_id.signatory_position", readonly=False)
     signatory_basis = fields.Char(related="partner_id.signatory_basis", readonly=False)
+    contract_upload_max_mb = fields.Integer(
+        string="Contract uploads up to (MB)",
+        default=10,
+        help="The largest edited contract or signed copy a user may upload, in megabytes.",
+    )
