@@ -35,6 +35,7 @@ from . import test_plans_team
 from . import test_plans_controls
 from . import test_plans_digest
 from . import test_plans_tour
+from . import test_plans_usability
 from . import test_contract_tools
 from . import test_contract_clean
 from . import test_contract_prepare

@@ -244,3 +244,37 @@ class TestReactivationAnalysisForUsers(ReactivationCommon):
         self.assertIn(
             "Round-robin: each member in turn", self.env["res.company"]._fields["reactivation_assignment"].help
         )
+
+
+@tagged("post_install", "-at_install", "sales_followup_reactivation")
+class TestReactivationClosingDate(ReactivationCommon):
+    """A call-back lost or won today counts in today's month of the churn analysis."""
+
+    def test_lost_and_won_call_backs_keep_their_closing_date(self):
+        self._scan()
+        big, dairy = (
+            self._reactivation_leads(partner_id=self.big.id),
+            self._reactivation_leads(partner_id=self.dairy.id),
+        )
+        wizard = Form(self.env["crm.lead.lost"].with_context(default_lead_ids=big.ids))
+        wizard.lost_reason_id = self.churn_competitor
+        wizard.save().action_lost_reason_apply()
+        dairy.stage_id = self.stage_won
+        self.assertEqual(big.stage_id, self.stage_lost, "moved to the team's Not reactivated stage")
+        self.assertTrue(big.date_closed, "lost today: closed today")
+        self.assertTrue(dairy.date_closed, "won today: closed today")
+        self.env.flush_all()
+        Report = self.env["crm.reactivation.report"]
+        groups = Report._read_group(
+            [("company_id", "=", self.rcompany.id), ("lost_count", "=", 1)], ["date_closed:month"], ["__count"]
+        )
+        self.assertEqual(len(groups), 1, "no lost call-back under None")
+        self.assertEqual((groups[0][0].strftime("%Y-%m"), groups[0][1]), (big.date_closed.strftime("%Y-%m"), 1))
+
+    def test_a_scan_with_nothing_to_add_says_so(self):
+        self._scan()
+        wizard = Form(self.env["reactivation.scan.wizard"].with_user(self.manager)).save()
+        self.assertEqual(wizard.planned_count, 0)
+        action = wizard.action_run()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["message"], "No customer to call back: the Call-back pipeline is up to date.")

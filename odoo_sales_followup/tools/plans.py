@@ -56,6 +56,19 @@ def period_kind(date_from, date_to):
     return "custom"
 
 
+def period_label(date_from, date_to):
+    """A label of the period that reads the same in every language and sorts by date:
+    ``2026-12`` for a month, ``2026-Q4`` for a quarter, ``2026-12-01…2026-12-15`` otherwise."""
+    if not date_from or not date_to:
+        return False
+    kind = period_kind(date_from, date_to)
+    if kind == "month":
+        return f"{date_from:%Y-%m}"
+    if kind == "quarter":
+        return f"{date_from.year}-Q{(date_from.month - 1) // 3 + 1}"
+    return f"{date_from:%Y-%m-%d}…{date_to:%Y-%m-%d}"
+
+
 def elapsed_days(date_from, date_to, today):
     """Days of the period already lived through on ``today`` (today included), and the
     period's length in days: ``(0, n)`` before it starts, ``(n, n)`` after it ends."""

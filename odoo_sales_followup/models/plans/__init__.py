@@ -8,3 +8,4 @@ from . import crm_sales_plan
 from . import crm_sales_plan_period
 from . import crm_followup_my_day
 from . import crm_followup_digest
+from . import ir_ui_menu

@@ -49,11 +49,22 @@ class CrmFollowupMyDay(models.Model):
                    CASE WHEN activity.date_deadline < CURRENT_DATE THEN 1 ELSE 2 END AS priority,
                    COALESCE(NULLIF(activity.summary, ''), activity.res_name) AS name,
                    activity.user_id, NULL::integer AS team_id, salesperson.company_id,
-                   NULL::integer AS partner_id, activity.date_deadline AS date,
+                   COALESCE(activity_lead.partner_id, activity_order.partner_id,
+                            activity_move.commercial_partner_id, activity_partner.id) AS partner_id,
+                   activity.date_deadline AS date,
                    activity.res_model, activity.res_id, activity.id AS activity_id,
                    activity.activity_type_id, activity.note, 0.0 AS amount
               FROM mail_activity activity
               JOIN res_users salesperson ON salesperson.id = activity.user_id
+              -- the customer of the activity's record: an opportunity's, an order's, an invoice's, a partner
+              LEFT JOIN crm_lead activity_lead
+                     ON activity.res_model = 'crm.lead' AND activity_lead.id = activity.res_id
+              LEFT JOIN sale_order activity_order
+                     ON activity.res_model = 'sale.order' AND activity_order.id = activity.res_id
+              LEFT JOIN account_move activity_move
+                     ON activity.res_model = 'account.move' AND activity_move.id = activity.res_id
+              LEFT JOIN res_partner activity_partner
+                     ON activity.res_model = 'res.partner' AND activity_partner.id = activity.res_id
              WHERE activity.active AND activity.date_deadline <= CURRENT_DATE
             UNION ALL
             SELECT lead.id * 8 + 2, 'no_next_step', 3, lead.name, lead.user_id, lead.team_id, lead.company_id,

@@ -1,3 +1,4 @@
+from lxml import etree
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -12,6 +13,7 @@ from ...tools.plans import (
     MAX_TARGET_COUNT,
     MIN_PLAN_DATE,
     elapsed_days,
+    period_label,
     progress,
 )
 from .. import jobs
@@ -54,6 +56,7 @@ COMPUTED_FIELDS = ACTUAL_FIELDS | {
     "progress_forecast",
     "revenue_gap",
     "period_kind",
+    "period_name",
 }
 
 
@@ -111,11 +114,24 @@ class CrmSalesPlan(models.Model):
     )
     period_kind = fields.Selection(
         PERIOD_KIND_SELECTION,
-        string="Period",
+        string="Kind of period",
         compute="_compute_period_kind",
         store=True,
         help="Plans of the same kind of period may not overlap for a salesperson; a monthly "
         "and a quarterly plan may.",
+    )
+    period_name = fields.Char(
+        string="Period",
+        compute="_compute_period_name",
+        store=True,
+        index=True,
+        help="The month (2026-12), the quarter (2026-Q4) or the dates of the plan: "
+        "figures of different periods are never added together under one period.",
+    )
+    can_edit = fields.Boolean(
+        string="Can change the plan",
+        compute="_compute_can_edit",
+        help="Whether the current user may change this plan's salesperson, dates and targets.",
     )
     # ---- targets ----
     target_active_customers = fields.Integer(string="Active customers (plan)")
@@ -216,6 +232,19 @@ class CrmSalesPlan(models.Model):
     def _compute_period_kind(self):
         for plan in self:
             plan.period_kind = period_kind(plan.date_from, plan.date_to)
+
+    @api.depends("date_from", "date_to")
+    def _compute_period_name(self):
+        for plan in self:
+            plan.period_name = period_label(plan.date_from, plan.date_to)
+
+    @api.depends_context("uid")
+    def _compute_can_edit(self):
+        # A plan being created (a new line of a team period) is the creator's to fill in.
+        origins = self._origin
+        writable = origins._filtered_access("write")
+        for plan in self:
+            plan.can_edit = not plan._origin or plan._origin in writable
 
     @api.depends("user_id", "company_id", "date_from", "date_to")
     def _compute_actuals(self):
@@ -370,6 +399,13 @@ class CrmSalesPlan(models.Model):
             field=self._fields[fnames[0]]._description_string(self.env),
         )
 
+    @api.model
+    def get_view(self, view_id=None, view_type="form", **options):
+        # Like Odoo's own access rights on views, but with the record rules: who may enter
+        # no plan (a salesperson who leads no team) is offered no *New* button.
+        result = super().get_view(view_id, view_type, **options)
+        return self._get_view_for_plans_reader(result, view_type)
+
     # ---- ACTIONS ----
 
     def action_refresh_actuals(self):
@@ -382,13 +418,15 @@ class CrmSalesPlan(models.Model):
 
     @api.model
     def action_open_my_plan(self):
-        """*My plan*: the current user's plans of today's periods, figures refreshed."""
+        """*My plan*: the current user's plans of today's periods, figures refreshed; the
+        month's plan opens directly (the list, filtered on months, holds the others)."""
         today = fields.Date.today()
         plans = self.search([("user_id", "=", self.env.uid), ("date_from", "<=", today), ("date_to", ">=", today)])
         plans._refresh_actuals()
         action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_crm_sales_plan_my")
-        if len(plans) == 1:
-            action.update({"res_id": plans.id, "view_mode": "form", "views": [(False, "form")]})
+        shown = plans.filtered(lambda plan: plan.period_kind == "month") or plans
+        if len(shown) == 1:
+            action.update({"res_id": shown.id, "view_mode": "form", "views": [(False, "form")]})
         return action
 
     @api.model
@@ -423,6 +461,25 @@ class CrmSalesPlan(models.Model):
 
     # ---- BUSINESS METHODS ----
 
+    @api.model
+    def _user_enters_plans(self):
+        """Whether the current user may enter plans at all: a Sales administrator, or the
+        leader of a sales team (who enters that team's)."""
+        user = self.env.user
+        return user.has_group("sales_team.group_sale_manager") or bool(
+            self.env["crm.team"].search_count([("user_id", "=", user.id)], limit=1)
+        )
+
+    @api.model
+    def _get_view_for_plans_reader(self, result, view_type):
+        """``result`` of ``get_view`` (of plans or team periods) without *New* for a
+        user who enters no plan."""
+        if view_type in ("list", "form", "kanban") and not self._user_enters_plans():
+            node = etree.fromstring(result["arch"])
+            node.set("create", "0")
+            result["arch"] = etree.tostring(node, encoding="unicode")
+        return result
+
     def _refresh_actuals(self):
         """Compute the figures of ``self`` again, set-based (one query per figure). A plan
         whose figures did not change is not written."""
@@ -434,7 +491,7 @@ class CrmSalesPlan(models.Model):
         # The stored figures, to compare the new ones with: only a change is written.
         plans.fetch(list(COMPUTED_FIELDS))
         # Figures first, then the achievement that reads them.
-        for fnames in (ACTUAL_FIELDS, COMPUTED_FIELDS - ACTUAL_FIELDS - {"period_kind"}):
+        for fnames in (ACTUAL_FIELDS, COMPUTED_FIELDS - ACTUAL_FIELDS - {"period_kind", "period_name"}):
             for fname in fnames:
                 self.env.add_to_compute(plans._fields[fname], plans)
             plans.flush_recordset(list(fnames))

@@ -95,6 +95,12 @@ class CrmSalesPlanPeriod(models.Model):
                 date_from=format_date(self.env, period.date_from),
             )
 
+    @api.model
+    def get_view(self, view_id=None, view_type="form", **options):
+        # Who leads no team (and is no Sales administrator) opens no team period: no *New*.
+        result = super().get_view(view_id, view_type, **options)
+        return self.env["crm.sales.plan"]._get_view_for_plans_reader(result, view_type)
+
     @api.model_create_multi
     def create(self, vals_list):
         periods = super().create(vals_list)
@@ -119,8 +125,10 @@ class CrmSalesPlanPeriod(models.Model):
         return True
 
     def action_copy_previous(self):
-        """Button: the targets of the team's previous period, member by member."""
+        """Button: the targets of the team's previous period, member by member, into the
+        plans still empty; targets already entered are kept, and the notification says whose."""
         previous = self._get_previous_periods()
+        copied, kept = self.env["crm.sales.plan"], self.env["crm.sales.plan"]
         for period in self:
             source = previous.get(period.id)
             if not source:
@@ -130,9 +138,15 @@ class CrmSalesPlanPeriod(models.Model):
             team_users = period.team_id.member_ids | period.team_id.user_id
             new_users = [user for user in targets if user in team_users and user not in period.plan_ids.user_id]
             for plan in period.plan_ids:
-                if plan.user_id in targets:
+                if plan.user_id not in targets:
+                    continue
+                if any(plan[fname] for fname in TARGET_FIELDS):
+                    kept |= plan
+                else:
                     plan.write({fname: targets[plan.user_id][fname] for fname in TARGET_FIELDS})
+                    copied |= plan
             if new_users:
+                existing = period.plan_ids
                 period.write(
                     {
                         "plan_ids": [
@@ -141,7 +155,8 @@ class CrmSalesPlanPeriod(models.Model):
                         ]
                     }
                 )
-        return True
+                copied |= period.plan_ids - existing
+        return self._copy_previous_notification(previous, copied, kept)
 
     # ---- BUSINESS METHODS ----
 
@@ -150,6 +165,28 @@ class CrmSalesPlanPeriod(models.Model):
             users = period.team_id.member_ids - period.plan_ids.user_id
             if users:
                 period.plan_ids = [Command.create({"user_id": user.id}) for user in users]
+
+    def _copy_previous_notification(self, previous, copied, kept):
+        if not previous:
+            message = self.env._("No previous period of this team to copy from.")
+        elif not copied and not kept:
+            message = self.env._("The previous period has no plan to copy.")
+        else:
+            message = self.env._("Empty plans filled from the previous period: %(count)s.", count=len(copied))
+        if kept:
+            message += " " + self.env._(
+                "Targets already entered were kept: %(salespeople)s.",
+                salespeople=", ".join(kept.user_id.mapped("name")),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if kept or not copied else "success",
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _get_previous_periods(self):
         """{period id: the same team's period of the same kind just before}, in one search."""

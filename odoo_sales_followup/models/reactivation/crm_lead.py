@@ -209,7 +209,10 @@ class CrmLead(models.Model):
             if stage and lead.stage_id != stage:
                 by_stage[stage] |= lead
         for stage, leads in by_stage.items():
-            leads.write({"stage_id": stage.id})
+            # With its probability (0, lost) in the values, crm keeps the closing date the
+            # loss has just set: a move to a stage that is not won would empty it, and the
+            # churn analysis groups by it.
+            leads.write({"stage_id": stage.id, "probability": 0})
 
     def _check_reopened_reactivations(self, vals):
         """Refuse to reopen (restore, or move out of won) a reactivation opportunity whose
