@@ -61,6 +61,14 @@ class TestUpgradeShippedRecords(TransactionCase):
                         value = self.env.ref(f"{MODULE}.{value}") if value else record[fname].browse()
                     self.assertEqual(record[fname], value)
 
+    def test_closed_reactivation_deals_have_their_closing_date(self):
+        closed = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("is_reactivation", "=", True), "|", ("active", "=", False), ("stage_id.is_won", "=", True)])
+        )
+        self.assertFalse(closed.filtered(lambda lead: not lead.date_closed).mapped("name"))
+
     def test_what_a_customer_edits_is_noupdate(self):
         data = self.env["ir.model.data"].search([("module", "=", MODULE), ("model", "in", EDITABLE_MODELS)])
         self.assertIn("mail_template_contract_invoice", data.mapped("name"))

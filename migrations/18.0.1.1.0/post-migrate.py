@@ -36,6 +36,7 @@ def migrate(cr, version):
     _set_not_interested_reason(env)
     _activate_long_negotiation(env)
     _resequence_reactivation_stages(env)
+    _date_closed_reactivations(env)
 
 
 def _ref(env, name):
@@ -80,3 +81,19 @@ def _resequence_reactivation_stages(env):
         if stage and stage.sequence == before:
             stage.sequence = now
             _logger.info("Stage %s of the reactivation team: sequence %s", stage.name, now)
+
+
+def _date_closed_reactivations(env):
+    """Give the reactivation deals closed before 18.0.1.1.0 their closing date, which a loss
+    emptied (the *Churn reasons analysis* groups by it): the day they last changed stage."""
+    env.cr.execute(
+        """UPDATE crm_lead lead
+              SET date_closed = COALESCE(lead.date_last_stage_update, lead.write_date)
+             FROM crm_stage stage
+            WHERE stage.id = lead.stage_id
+              AND lead.is_reactivation
+              AND lead.date_closed IS NULL
+              AND (stage.is_won OR (NOT lead.active AND COALESCE(lead.probability, 0) = 0))"""
+    )
+    if env.cr.rowcount:
+        _logger.info("Closing date given to %s closed reactivation deals", env.cr.rowcount)

@@ -39,6 +39,9 @@ def prepare(env):
     outcome = env.ref(f"{MODULE}.chain_proposal_followup_outcome_not_interested")
     env.cr.execute(SQL("UPDATE followup_chain_outcome SET lost_reason_id = NULL WHERE id = %s", outcome.id))
     outcome.invalidate_recordset(["lost_reason_id"])
+    # A loss emptied the closing date of the reactivation deals closed before this release.
+    env.cr.execute("UPDATE crm_lead SET date_closed = NULL WHERE is_reactivation AND NOT active")
+    env["crm.lead"].invalidate_model(["date_closed"])
     for name, values in {**EARLIER_STATE, **CUSTOMER_EDITS}.items():
         env.ref(f"{MODULE}.{name}").with_context(active_test=False).write(values)
     env["ir.config_parameter"].set_param(UPGRADE_EDITS, json.dumps(CUSTOMER_EDITS))
