@@ -47,11 +47,12 @@ class FollowupBoundsMixin(models.AbstractModel):
     # ---- CONSTRAINTS ----
 
     def _validate_fields(self, field_names, excluded_names=()):
-        super()._validate_fields(field_names, excluded_names)
+        result = super()._validate_fields(field_names, excluded_names)
         names = set(self._get_followup_bounds()).intersection(field_names).difference(excluded_names)
         for record in self:
             for name in sorted(names):
                 record._check_followup_bound(name, record[name], record.display_name)
+        return result
 
     def _add_sql_constraints(self):
         super()._add_sql_constraints()
