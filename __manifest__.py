@@ -43,6 +43,7 @@
         "views/contract_res_partner_views.xml",
         "views/menus.xml",
         "data/plans_data.xml",
+        "data/digest_data.xml",
         "views/plans_crm_sales_plan_views.xml",
         "views/plans_crm_sales_plan_period_views.xml",
         "views/plans_crm_followup_my_day_views.xml",

@@ -34,6 +34,7 @@ from . import test_plans_validation
 from . import test_plans_team
 from . import test_plans_controls
 from . import test_plans_digest
+from . import test_digest_sections
 from . import test_plans_tour
 from . import test_plans_usability
 from . import test_contract_tools

@@ -7,7 +7,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from ..odoo_sales_followup.models.plans.crm_followup_digest import CrmFollowupDigest
+from ..odoo_sales_followup.models.crm_followup_digest import CrmFollowupDigest
 from ..odoo_sales_followup.tools.plans import digest_period, month_bounds
 from .common import load_russian
 from .common_plans import SalesPlanCommon
@@ -120,10 +120,10 @@ class TestPlansDigest(SalesPlanCommon):
         Digest = self.env["crm.followup.digest"]
         render = CrmFollowupDigest._render_digest
 
-        def failing_for_carl(digest, user, periodicity, date_from, date_to):
+        def failing_for_carl(digest, user, group, sections):
             if user == self.colleague:
                 raise ValueError("Carl's template is broken")
-            return render(digest, user, periodicity, date_from, date_to)
+            return render(digest, user, group, sections)
 
         with (
             patch.object(CrmFollowupDigest, "_render_digest", failing_for_carl),

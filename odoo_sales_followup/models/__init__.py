@@ -5,6 +5,7 @@ from . import crm_lead
 # One package per capability; the order is the order of their extensions of shared
 # models (a later capability's override runs around an earlier one's).
 from . import bounds
+from . import crm_followup_digest
 from . import levels
 from . import criteria
 from . import aftersale

@@ -24,7 +24,7 @@ def check_weekly_digest_reaches_the_salesperson_with_a_working_unsubscribe(odoo)
     message = messages[0]
     body = message.get_body(preferencelist=("html",)).get_content()
     assert f"Hello {user['name']}" in body, f"the digest does not greet {user['name']}: {body[:500]}"
-    assert "Plan progress" in body and "Deals won and lost" in body, "the digest lacks its sections"
+    assert "Plan against actual" in body and "Deals won and lost" in body, "the digest lacks its sections"
     unsubscribe = str(message["List-Unsubscribe"]).strip("<>")
     assert "/odoo_sales_followup/digest/weekly/unsubscribe_oneclick?" in unsubscribe, unsubscribe
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click", message["List-Unsubscribe-Post"]

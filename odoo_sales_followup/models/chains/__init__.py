@@ -9,3 +9,4 @@ from . import account_move
 from . import sale_order
 from . import mail_activity
 from . import crm_stage
+from . import crm_followup_digest

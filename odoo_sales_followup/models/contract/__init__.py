@@ -11,3 +11,4 @@ from . import crm_lead_criterion
 from . import crm_lead
 from . import sale_order
 from . import mail_compose_message
+from . import crm_followup_digest

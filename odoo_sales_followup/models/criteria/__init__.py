@@ -5,3 +5,4 @@ from . import crm_team
 from . import crm_lead
 from . import sale_order
 from . import account_move
+from . import crm_followup_digest

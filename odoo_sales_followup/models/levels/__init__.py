@@ -9,3 +9,4 @@ from . import account_move
 from . import crm_lead
 from . import mail_activity
 from . import base_partner_merge_automatic_wizard
+from . import crm_followup_digest

@@ -496,13 +496,15 @@ class CrmSalesPlan(models.Model):
                 self.env.add_to_compute(plans._fields[fname], plans)
             plans.flush_recordset(list(fnames))
 
-    def _get_current_figures(self, today=None):
+    def _get_current_figures(self, today=None, until=None):
         """The figures of the plans ``self`` from today's data, computed without writing
         them, as {plan id: {field name: value}} for the actual figures and the achievement
         (``progress_*``, ``revenue_gap``): for a reader, such as a digest, that needs them
-        fresh and must not rewrite the plans that users are refreshing."""
+        fresh and must not rewrite the plans that users are refreshing. With ``until``,
+        the figures of the period up to that day included (a digest's last day): the
+        documents dated after it are not counted."""
         today = today or fields.Date.today()
-        figures = self._get_actual_figures(today) if self else {}
+        figures = self.with_context(followup_figures_until=until)._get_actual_figures(today) if self else {}
         current = {}
         for plan in self:
             values = plan._prepare_actual_values(figures.get(plan.id, {}), today)
@@ -543,18 +545,23 @@ class CrmSalesPlan(models.Model):
         }
 
     def _plans_values_sql(self):
+        """The plans as an SQL table; ``date_to`` is the last day whose documents count:
+        the plan's, or the day of ``followup_figures_until`` in the context if earlier
+        (``_get_current_figures``); ``period_end`` is the plan's last day."""
+        until = self.env.context.get("followup_figures_until")
         rows = SQL(", ").join(
             SQL(
-                "(%s, %s, %s, %s::date, %s::date)",
+                "(%s, %s, %s, %s::date, %s::date, %s::date)",
                 plan.id,
                 plan.user_id.id,
                 plan.company_id.id,
                 plan.date_from,
+                min(plan.date_to, until) if until else plan.date_to,
                 plan.date_to,
             )
             for plan in self
         )
-        return SQL("(VALUES %s) AS plan(id, user_id, company_id, date_from, date_to)", rows)
+        return SQL("(VALUES %s) AS plan(id, user_id, company_id, date_from, date_to, period_end)", rows)
 
     def _get_actual_figures(self, today):
         """Hook: the figures of the plans ``self``, as {plan id: {field name: value}};
@@ -666,7 +673,7 @@ class CrmSalesPlan(models.Model):
                       AND lead.active
                       AND lead.type = 'opportunity'
                       AND lead.probability < 100
-                      AND lead.date_deadline BETWEEN GREATEST(plan.date_from, %s) AND plan.date_to
+                      AND lead.date_deadline BETWEEN GREATEST(plan.date_from, %s) AND plan.period_end
                  GROUP BY plan.id""",
                 plans,
                 today,

@@ -1,11 +1,6 @@
 from odoo import fields, models
 
-#: The subscription field of each digest periodicity.
-DIGEST_FIELDS = {
-    "daily": "followup_digest_daily",
-    "weekly": "followup_digest_weekly",
-    "monthly": "followup_digest_monthly",
-}
+from ..crm_followup_digest import DIGEST_FIELDS
 
 
 class ResUsers(models.Model):

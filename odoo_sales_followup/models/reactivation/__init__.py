@@ -7,3 +7,4 @@ from . import sale_order
 from . import followup_chain
 from . import followup_chain_step
 from . import followup_chain_run
+from . import crm_followup_digest
