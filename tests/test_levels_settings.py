@@ -11,10 +11,10 @@ class TestLevelSettings(RelationshipLevelCommon):
 
     def test_invalid_settings_are_refused_with_the_reason(self):
         for values, message in (
-            ({"level_purchase_threshold": 0}, "regular purchase threshold"),
-            ({"level_purchase_interval_days": 0}, "default purchase interval"),
-            ({"level_purchase_interval_days": -5}, "default purchase interval"),
-            ({"level_dormant_tolerance": 0.9}, "dormancy tolerance"),
+            ({"level_purchase_threshold": 0}, "“Regular purchase threshold” of"),
+            ({"level_purchase_interval_days": 0}, "“Default purchase interval (days)” of"),
+            ({"level_purchase_interval_days": -5}, "“Default purchase interval (days)” of"),
+            ({"level_dormant_tolerance": 0.9}, "“Dormancy tolerance” of"),
         ):
             with self.subTest(values=values):
                 with self.assertRaises(ValidationError) as error:
