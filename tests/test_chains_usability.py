@@ -142,7 +142,8 @@ class TestChainLostReason(ChainCommon):
         chain = outcome.chain_id
         chain.action_unarchive()
         lead = self._opportunity()
-        run = chain.with_user(self.manager)._start(lead.with_user(self.manager))
+        order = self._quotation(lead)
+        run = chain.with_user(self.manager)._start(order.with_user(self.manager))
         self._done(run, outcome, user=self.salesman)
         self.assertRecordValues(lead, [{"active": False, "lost_reason_id": self.not_interested_reason.id}])
 
