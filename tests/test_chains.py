@@ -83,7 +83,16 @@ class TestChainTriggers(ChainCommon):
         invoice.action_post()
         run = self._runs(invoice)
         self.assertRecordValues(
-            run, [{"chain_id": chain.id, "lead_id": lead.id, "move_id": invoice.id, "res_model": "account.move"}]
+            run,
+            [
+                {
+                    "chain_id": chain.id,
+                    "lead_id": lead.id,
+                    "res_id": invoice.id,
+                    "res_model": "account.move",
+                    "res_name": invoice.name,
+                }
+            ],
         )
         self.assertIn(run, lead.followup_run_ids)
         self.assertEqual(run.activity_id.date_deadline, date(2026, 11, 25))

@@ -31,7 +31,6 @@ class TestChainRunIntegrity(ChainCommon):
             "res_id": self.theirs.id,
             "res_model": "account.move",
             "lead_id": self.theirs.id,
-            "move_id": self._invoice(self.acme, FRIDAY).id,
             "chain_id": other_chain.id,
             "step_id": other_chain.step_ids.id,
             "repeat_count": 7,

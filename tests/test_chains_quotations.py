@@ -19,6 +19,7 @@ class TestQuotationChains(ChainCommon):
         cls.chain = cls.env.ref("odoo_sales_followup.chain_proposal_followup")
         cls.chain.action_unarchive()
         cls.email = cls.env.ref("mail.mail_activity_data_email")
+        cls.reached = cls.env.ref("odoo_sales_followup.chain_proposal_followup_outcome_reached")
 
     def _bare_quotation(self):
         """A quotation of Acme by the salesperson, with no opportunity."""
@@ -86,7 +87,7 @@ class TestQuotationChains(ChainCommon):
         self.assertRecordValues(run, [{"res_model": "sale.order", "res_id": order.id, "lead_id": lead.id}])
         self.assertFalse(lead.activity_ids)
         # the salesperson does the call from the opportunity's tab: the email is planned on day 5
-        self._done(run, user=self.salesman)
+        self._done(run, self.reached, user=self.salesman)
         self.assertRecordValues(
             order.activity_ids,
             [{"summary": "Reminder email about the quotation", "date_deadline": date(2026, 11, 30)}],
@@ -130,7 +131,7 @@ class TestQuotationChains(ChainCommon):
         order.action_quotation_sent()
         run = self._runs(order)
         order.validity_date = FRIDAY - timedelta(days=1)
-        self._done(run)
+        self._done(run, self.reached)
         self.assertRecordValues(run, [{"state": "stopped", "stop_reason": "expired"}])
         self.assertFalse(order.activity_ids)
 

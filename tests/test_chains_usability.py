@@ -171,7 +171,7 @@ class TestChainStartByHand(ChainCommon):
         super().setUpClass()
         cls.lead = cls._opportunity(cls)
         cls.by_hand = cls._chain(cls, "manual", [{"name": "Call"}], name="Long negotiation")
-        cls.on_event = cls._chain(cls, "quotation_sent", [{"name": "Call about the proposal"}], name="Proposal")
+        cls.on_event = cls._chain(cls, "won", [{"name": "Thank the customer"}], name="Thanks")
         cls.on_invoices = cls._chain(cls, "manual", [{"name": "Remind"}], name="Invoice reminder")
         cls.on_invoices.res_model = "account.move"
         cls.running = cls._chain(cls, "manual", [{"name": "Check in"}], name="Check-in")
@@ -195,7 +195,7 @@ class TestChainStartByHand(ChainCommon):
 
     def test_a_chain_not_offered_is_refused_with_its_reason(self):
         cases = [
-            (self.on_event, "The chain “Proposal” starts by itself \\(trigger: Quotation sent\\): it cannot be "),
+            (self.on_event, "The chain “Thanks” starts by itself \\(trigger: Opportunity won\\): it cannot be "),
             (self.running, "The chain “Check-in” already runs on “Acme: 10 consulting days”: stop it there first"),
             (self.on_invoices, "runs on Customer invoice records, not on Opportunity records"),
             (self.other_team, "The chain “Projects only” did not start: the sales team, tags, stage, amount"),

@@ -753,7 +753,8 @@ class FollowupChainRun(models.Model):
         are left out. The chains and documents of all of them are read at once."""
         # sudo: the engine reads the state of the documents, whoever triggers the check
         runs = self.sudo()
-        records = runs._get_records()
+        # one query per model: whether the documents still exist (their names are not needed)
+        records = {model: documents.exists() for model, documents in runs._get_documents().items()}
         reasons = {}
         for run in runs:
             record = run._get_existing_record(records)

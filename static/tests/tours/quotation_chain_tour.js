@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("odoo_sales_followup_quotation_chain", {
         },
         {
             content: "Send the email",
-            trigger: ".modal button[name=action_send_mail]",
+            trigger: ".modal .o_mail_send",
             run: "click",
         },
         {
