@@ -37,6 +37,7 @@
         "views/chains_followup_chain_run_views.xml",
         "views/chains_followup_chain_wizard_views.xml",
         "views/chains_account_move_views.xml",
+        "views/chains_sale_order_views.xml",
         "views/contract_followup_contract_template_views.xml",
         "views/contract_followup_contract_views.xml",
         "views/contract_crm_lead_views.xml",

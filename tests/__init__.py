@@ -23,6 +23,7 @@ from . import test_levels_integrity
 from . import test_levels_contention
 from . import test_reactivation_integrity
 from . import test_chains_usability
+from . import test_chains_quotations
 from . import test_aftersale_usability
 from . import test_criteria_usability
 from . import test_reactivation_usability

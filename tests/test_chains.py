@@ -13,14 +13,16 @@ from .common_chains import FRIDAY, ChainCommon
 @tagged("post_install", "-at_install", "sales_followup_chains")
 @freeze_time(FRIDAY)
 class TestChainTriggers(ChainCommon):
-    def test_quotation_sent_starts_the_proposal_followup(self):
+    def test_quotation_sent_starts_the_quotation_followup(self):
         chain = self.env.ref("odoo_sales_followup.chain_proposal_followup")
         chain.action_unarchive()
         lead = self._opportunity()
         order = self._quotation(lead)
         order.action_quotation_sent()
-        run = self._runs(lead)
-        self.assertRecordValues(run, [{"chain_id": chain.id, "state": "running", "user_id": self.salesman.id}])
+        run = self._runs(order)
+        self.assertRecordValues(
+            run, [{"chain_id": chain.id, "state": "running", "user_id": self.salesman.id, "lead_id": lead.id}]
+        )
         # Friday + 2 business days: the weekend and Monday's holiday are skipped.
         self.assertRecordValues(
             run.activity_id,
@@ -30,12 +32,13 @@ class TestChainTriggers(ChainCommon):
                     "summary": "Call about the proposal",
                     "date_deadline": date(2026, 11, 25),
                     "user_id": self.salesman.id,
-                    "res_model": "crm.lead",
-                    "res_id": lead.id,
+                    "res_model": "sale.order",
+                    "res_id": order.id,
                 }
             ],
         )
-        self.assertIn(run.activity_id, lead.activity_ids)
+        self.assertIn(run.activity_id, order.activity_ids)
+        self.assertEqual(lead.followup_run_ids, run)
 
     def test_quotation_confirmed(self):
         chain = self._chain("quotation_confirmed", [{"name": "Thank the customer", "delay": 1}])
@@ -80,7 +83,16 @@ class TestChainTriggers(ChainCommon):
         invoice.action_post()
         run = self._runs(invoice)
         self.assertRecordValues(
-            run, [{"chain_id": chain.id, "lead_id": lead.id, "move_id": invoice.id, "res_model": "account.move"}]
+            run,
+            [
+                {
+                    "chain_id": chain.id,
+                    "lead_id": lead.id,
+                    "res_id": invoice.id,
+                    "res_model": "account.move",
+                    "res_name": invoice.name,
+                }
+            ],
         )
         self.assertIn(run, lead.followup_run_ids)
         self.assertEqual(run.activity_id.date_deadline, date(2026, 11, 25))
@@ -172,8 +184,7 @@ class TestChainOutcomes(ChainCommon):
         chain = self.env.ref("odoo_sales_followup.chain_proposal_followup")
         chain.action_unarchive()
         no_answer = self.env.ref("odoo_sales_followup.chain_proposal_followup_outcome_no_answer")
-        lead = self._opportunity()
-        run = self.Chain.browse(chain.id)._start(lead)
+        run = self.Chain.browse(chain.id)._start(self._quotation(self._opportunity()))
         deadlines = []
         for _attempt in range(3):
             self._done(run, no_answer)
@@ -181,9 +192,11 @@ class TestChainOutcomes(ChainCommon):
         # done on Friday each time: the next business day is Tuesday (Monday is a holiday)
         self.assertEqual(deadlines, [date(2026, 11, 24)] * 3)
         self.assertEqual(run.repeat_count, 3)
-        # after the third repetition, no answer moves on: the call was the last step
+        # after the third repetition, no answer moves on to the reminder email, due on day 5
         self._done(run, no_answer)
-        self.assertEqual(run.state, "done")
+        self.assertRecordValues(run, [{"state": "running", "repeat_count": 0}])
+        self.assertEqual(run.activity_id.summary, "Reminder email about the quotation")
+        self.assertEqual(run.activity_id.date_deadline, date(2026, 11, 30))
         self.assertEqual(run.line_ids.outcome_id, no_answer)
         self.assertEqual(len(run.line_ids), 4)
 

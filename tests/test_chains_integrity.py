@@ -31,7 +31,6 @@ class TestChainRunIntegrity(ChainCommon):
             "res_id": self.theirs.id,
             "res_model": "account.move",
             "lead_id": self.theirs.id,
-            "move_id": self._invoice(self.acme, FRIDAY).id,
             "chain_id": other_chain.id,
             "step_id": other_chain.step_ids.id,
             "repeat_count": 7,
@@ -380,7 +379,7 @@ class TestChainOutcomeRights(ChainCommon):
         sent = self._chain("quotation_sent", [{"name": "Call about the proposal"}], name="Proposal")
         manual = self._chain("manual", [{"name": "Call"}], name="By hand")
         Chain = self.Chain.with_user(self.salesman)
-        runs = Chain._start_chains("quotation_sent", self._opportunity(name="First"))
+        runs = Chain._start_chains("quotation_sent", self._quotation(self._opportunity(name="First")))
         started = Chain.browse(manual.id)._start(self._opportunity(name="Second").with_user(self.salesman))
         created = self.Run.with_user(self.salesman)._create_runs([(manual, self._opportunity(name="Third"))])
         for records, chain in ((runs, sent), (started, manual), (created, manual)):

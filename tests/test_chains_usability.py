@@ -142,7 +142,8 @@ class TestChainLostReason(ChainCommon):
         chain = outcome.chain_id
         chain.action_unarchive()
         lead = self._opportunity()
-        run = chain.with_user(self.manager)._start(lead.with_user(self.manager))
+        order = self._quotation(lead)
+        run = chain.with_user(self.manager)._start(order.with_user(self.manager))
         self._done(run, outcome, user=self.salesman)
         self.assertRecordValues(lead, [{"active": False, "lost_reason_id": self.not_interested_reason.id}])
 
@@ -170,7 +171,7 @@ class TestChainStartByHand(ChainCommon):
         super().setUpClass()
         cls.lead = cls._opportunity(cls)
         cls.by_hand = cls._chain(cls, "manual", [{"name": "Call"}], name="Long negotiation")
-        cls.on_event = cls._chain(cls, "quotation_sent", [{"name": "Call about the proposal"}], name="Proposal")
+        cls.on_event = cls._chain(cls, "won", [{"name": "Thank the customer"}], name="Thanks")
         cls.on_invoices = cls._chain(cls, "manual", [{"name": "Remind"}], name="Invoice reminder")
         cls.on_invoices.res_model = "account.move"
         cls.running = cls._chain(cls, "manual", [{"name": "Check in"}], name="Check-in")
@@ -194,7 +195,7 @@ class TestChainStartByHand(ChainCommon):
 
     def test_a_chain_not_offered_is_refused_with_its_reason(self):
         cases = [
-            (self.on_event, "The chain “Proposal” starts by itself \\(trigger: Quotation sent\\): it cannot be "),
+            (self.on_event, "The chain “Thanks” starts by itself \\(trigger: Opportunity won\\): it cannot be "),
             (self.running, "The chain “Check-in” already runs on “Acme: 10 consulting days”: stop it there first"),
             (self.on_invoices, "runs on Customer invoice records, not on Opportunity records"),
             (self.other_team, "The chain “Projects only” did not start: the sales team, tags, stage, amount"),

@@ -15,6 +15,8 @@ SHIPPED = {
     "stage_payment_receipt": {"fold": True},
     "stage_in_work": {"fold": True},
     "chain_proposal_followup_outcome_not_interested": {"lost_reason_id": "lost_reason_not_interested"},
+    "chain_proposal_followup": {"name": "Quotation follow-up", "res_model": "sale.order"},
+    "chain_proposal_followup_step_last_call": {"chain_id": "chain_proposal_followup", "delay": 9},
     "chain_long_negotiation": {"active": True},
     "crm_stage_reactivation_to_call": {"sequence": 71},
     "crm_stage_reactivation_in_conversation": {"sequence": 72},

@@ -18,6 +18,14 @@ MODULE = "odoo_sales_followup"
 #: The shared payment and work stages, folded since 3a7942a (earlier: unfolded).
 FOLDED_STAGES = ("stage_payment_receipt", "stage_in_work")
 
+#: The shipped *Proposal follow-up* before this release, and the *Quotation follow-up* it becomes.
+PROPOSAL_NAME = "Proposal follow-up"
+QUOTATION_NAME = "Quotation follow-up"
+QUOTATION_DESCRIPTION = (
+    "Quotation sent: call on day 2, reminder email on day 5, last call on day 9 (business days). Runs on the "
+    "quotation and stops as soon as it is confirmed, cancelled or expired."
+)
+
 #: The reactivation team's stages: {external id: (sequence shipped before 9c1c8de, sequence now)}.
 REACTIVATION_SEQUENCES = {
     "crm_stage_reactivation_to_call": (1, 71),
@@ -37,6 +45,8 @@ def migrate(cr, version):
     _activate_long_negotiation(env)
     _resequence_reactivation_stages(env)
     _date_closed_reactivations(env)
+    _run_quotation_chains_on_quotations(env)
+    _convert_proposal_followup(env)
 
 
 def _ref(env, name):
@@ -97,3 +107,23 @@ def _date_closed_reactivations(env):
     )
     if env.cr.rowcount:
         _logger.info("Closing date given to %s closed reactivation deals", env.cr.rowcount)
+
+
+def _run_quotation_chains_on_quotations(env):
+    """The chains started when a quotation is sent ran on its opportunity before this release;
+    they run on the quotation itself from now on (every one of them: the trigger is the
+    quotation's). Their runs already on opportunities go on there until they end."""
+    chains = env["followup.chain"].search([("trigger", "=", "quotation_sent"), ("res_model", "!=", "sale.order")])
+    if chains:
+        chains.write({"res_model": "sale.order"})
+        _logger.info("Chains started by a sent quotation now run on the quotation: %s", chains.mapped("name"))
+
+
+def _convert_proposal_followup(env):
+    """The shipped *Proposal follow-up* becomes the *Quotation follow-up*: this update added
+    its reminder email and last call (new records of a ``noupdate`` file are created); its
+    name and description change only where they are still the shipped ones."""
+    chain = _ref(env, "chain_proposal_followup")
+    if chain and chain.with_context(lang="en_US").name == PROPOSAL_NAME:
+        chain.with_context(lang="en_US").write({"name": QUOTATION_NAME, "description": QUOTATION_DESCRIPTION})
+        _logger.info("The shipped chain %s is now %s", PROPOSAL_NAME, QUOTATION_NAME)

@@ -5,8 +5,8 @@ from . import followup_chain_outcome
 from . import followup_chain_run
 from . import followup_chain_run_line
 from . import crm_lead
-from . import account_move
 from . import sale_order
+from . import account_move
 from . import mail_activity
 from . import crm_stage
 from . import crm_followup_digest

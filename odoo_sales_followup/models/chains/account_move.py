@@ -1,16 +1,25 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .. import before_commit
 
 #: Key of the invoices whose chains may have to stop at the end of the transaction.
 PENDING_PAID = "odoo_sales_followup.chain_paid_invoices"
 
+#: The chains' triggers of customer invoices (``followup.chain.trigger``).
+INVOICE_TRIGGERS = [
+    ("invoice_posted", "Customer invoice posted"),
+    ("invoice_overdue", "Customer invoice overdue"),
+]
+
 
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "followup.chain.record"]
+    _followup_record_sequence = 30
 
-    followup_run_ids = fields.One2many("followup.chain.run", "move_id", string="Activity chains")
+    followup_run_ids = fields.One2many(
+        "followup.chain.run", compute="_compute_followup_run_ids", string="Activity chains"
+    )
 
     def write(self, vals):
         if "state" not in vals:
@@ -45,6 +54,14 @@ class AccountMove(models.Model):
 
     # ---- followup.chain.record ----
 
+    @api.model
+    def _get_followup_record_label(self):
+        return self.env._("Customer invoice")
+
+    @api.model
+    def _get_followup_triggers(self):
+        return tuple(trigger for trigger, _label in INVOICE_TRIGGERS)
+
     def _get_followup_lead(self):
         """The opportunity this invoice comes from, through its sales orders."""
         self.ensure_one()
@@ -55,3 +72,28 @@ class AccountMove(models.Model):
 
     def _get_followup_amount(self):
         return self.amount_total
+
+    def _get_followup_due_date(self):
+        return self.invoice_date_due
+
+    def _get_followup_stop_reason(self, chain):
+        if self.state != "posted":
+            return "cancelled"
+        if self.payment_state in ("paid", "in_payment", "reversed"):
+            return "paid"
+        return False
+
+
+class FollowupChain(models.Model):
+    _inherit = "followup.chain"
+
+    trigger = fields.Selection(
+        selection_add=[*INVOICE_TRIGGERS, ("manual",)],
+        ondelete=dict.fromkeys((trigger for trigger, _label in INVOICE_TRIGGERS), "set default"),
+    )
+
+
+class FollowupChainRun(models.Model):
+    _inherit = "followup.chain.run"
+
+    stop_reason = fields.Selection(selection_add=[("paid", "Invoice paid")])

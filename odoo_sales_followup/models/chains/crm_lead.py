@@ -1,10 +1,21 @@
 from odoo import api, fields, models
 
+#: The chains' triggers of opportunities (``followup.chain.trigger``).
+LEAD_TRIGGERS = [
+    ("stage", "Opportunity enters a stage"),
+    ("opportunity_created", "Opportunity created"),
+    ("quotation_confirmed", "Quotation confirmed"),
+    ("won", "Opportunity won"),
+    ("lost", "Opportunity lost"),
+]
+
 
 class CrmLead(models.Model):
     _name = "crm.lead"
     _inherit = ["crm.lead", "followup.chain.record"]
+    _followup_record_sequence = 10
 
+    # the runs on the opportunity and on its documents (quotations, invoices)
     followup_run_ids = fields.One2many("followup.chain.run", "lead_id", string="Activity chains")
     followup_running_count = fields.Integer(compute="_compute_followup_running_count", string="Running chains")
 
@@ -44,16 +55,15 @@ class CrmLead(models.Model):
         self._followup_detach_activities()
         return super().toggle_active()
 
-    def unlink(self):
-        runs = (
-            self.env["followup.chain.run"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
-        result = super().unlink()
-        # Runs on the opportunity itself go with it; runs on its invoices keep going.
-        runs.exists().unlink()
-        return result
-
     # ---- followup.chain.record ----
+
+    @api.model
+    def _get_followup_record_label(self):
+        return self.env._("Opportunity")
+
+    @api.model
+    def _get_followup_triggers(self):
+        return tuple(trigger for trigger, _label in LEAD_TRIGGERS)
 
     def _get_followup_lead(self):
         return self
@@ -63,6 +73,16 @@ class CrmLead(models.Model):
 
     def _get_followup_amount(self):
         return self.expected_revenue
+
+    def _get_followup_stop_reason(self, chain):
+        trigger = chain.trigger
+        if not self.active and trigger != "lost":
+            return "lost"
+        if self.stage_id.is_won and trigger != "won":
+            return "won"
+        if trigger == "stage" and self.stage_id != chain.trigger_stage_id:
+            return "stage"
+        return False
 
     # ---- PRIVATE ----
 
@@ -93,3 +113,24 @@ class CrmLead(models.Model):
             Chain._start_chains("won", active.filtered(lambda lead: lead.stage_id.is_won))
         if "active" in vals and not vals["active"]:
             Chain._start_chains("lost", opportunities)
+
+
+class FollowupChain(models.Model):
+    _inherit = "followup.chain"
+
+    trigger = fields.Selection(
+        selection_add=[*LEAD_TRIGGERS, ("manual",)],
+        ondelete=dict.fromkeys((trigger for trigger, _label in LEAD_TRIGGERS), "set default"),
+    )
+
+
+class FollowupChainRun(models.Model):
+    _inherit = "followup.chain.run"
+
+    stop_reason = fields.Selection(
+        selection_add=[
+            ("won", "Opportunity won"),
+            ("lost", "Opportunity lost"),
+            ("stage", "Opportunity left the stage"),
+        ]
+    )

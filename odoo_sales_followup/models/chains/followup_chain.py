@@ -9,20 +9,11 @@ from .. import jobs
 
 _logger = logging.getLogger(__name__)
 
+#: What starts a chain. Each kind of document (``followup.chain.record``) adds the triggers
+#: it starts (``selection_add`` in its file) and claims them (``_get_followup_triggers``).
 TRIGGER_SELECTION = [
-    ("stage", "Opportunity enters a stage"),
-    ("opportunity_created", "Opportunity created"),
-    ("quotation_sent", "Quotation sent"),
-    ("quotation_confirmed", "Quotation confirmed"),
-    ("invoice_posted", "Customer invoice posted"),
-    ("invoice_overdue", "Customer invoice overdue"),
-    ("won", "Opportunity won"),
-    ("lost", "Opportunity lost"),
     ("manual", "Started by hand"),
 ]
-
-#: Triggers whose chains run on the customer invoice rather than on the opportunity.
-INVOICE_TRIGGERS = ("invoice_posted", "invoice_overdue")
 
 #: States of a run that count for the "one running instance per record" rule.
 OPEN_STATES = ("running", "paused")
@@ -43,14 +34,15 @@ class FollowupChain(models.Model):
     description = fields.Text(translate=True, help="When and why salespeople follow this chain.")
     trigger = fields.Selection(TRIGGER_SELECTION, required=True, default="manual")
     res_model = fields.Selection(
-        [("crm.lead", "Opportunity"), ("account.move", "Customer invoice")],
+        selection="_selection_res_model",
         string="Runs on",
         compute="_compute_res_model",
         store=True,
         readonly=False,
         precompute=True,
         required=True,
-        help="Chains started by an invoice run on the invoice, with a link to its opportunity.",
+        help="The kind of document the chain runs on, set by its trigger: a chain started by a quotation "
+        "or an invoice runs on it, with a link to its opportunity.",
     )
     trigger_stage_id = fields.Many2one(
         "crm.stage",
@@ -91,13 +83,38 @@ class FollowupChain(models.Model):
     done_count = fields.Integer(compute="_compute_run_stats", string="Completed")
     stopped_count = fields.Integer(compute="_compute_run_stats", string="Stopped")
 
+    @api.model
+    def _selection_res_model(self):
+        """The kinds of documents chains may run on: the models of ``followup.chain.record``."""
+        models = [self.env[name] for name in self._get_record_models()]
+        return [(Model._name, Model._get_followup_record_label()) for Model in models]
+
+    @api.model
+    def _get_record_models(self):
+        """Names of the models chains may run on, in their order (``_followup_record_sequence``)."""
+        names = self.env.registry.descendants(["followup.chain.record"], "_inherit")
+        models = [self.env[name] for name in names if not self.env[name]._abstract]
+        return [
+            Model._name for Model in sorted(models, key=lambda Model: (Model._followup_record_sequence, Model._name))
+        ]
+
+    @api.model
+    def _get_trigger_model(self, trigger):
+        """The model whose documents the chains of ``trigger`` run on, or None when no kind of
+        document claims it (the chain's author chooses, as for chains started by hand)."""
+        for name in self._get_record_models():
+            if trigger in self.env[name]._get_followup_triggers():
+                return name
+        return None
+
     @api.depends("trigger")
     def _compute_res_model(self):
+        record_models = self._get_record_models()
         for chain in self:
-            if chain.trigger in INVOICE_TRIGGERS:
-                chain.res_model = "account.move"
-            elif chain.trigger != "manual" or not chain.res_model:
-                chain.res_model = "crm.lead"
+            if owner := self._get_trigger_model(chain.trigger):
+                chain.res_model = owner
+            elif not chain.res_model and record_models:
+                chain.res_model = record_models[0]
 
     @api.depends("company_id")
     def _compute_currency_id(self):
@@ -124,8 +141,15 @@ class FollowupChain(models.Model):
         for chain in self:
             if chain.trigger == "stage" and not chain.trigger_stage_id:
                 raise ValidationError(_("The chain “%s” starts when a stage is entered: choose the stage.", chain.name))
-            if chain.trigger in INVOICE_TRIGGERS and chain.res_model != "account.move":
-                raise ValidationError(_("The chain “%s” is started by an invoice: it runs on invoices.", chain.name))
+            owner = self._get_trigger_model(chain.trigger)
+            if owner and chain.res_model != owner:
+                raise ValidationError(
+                    _(
+                        "The chain “%(chain)s” is started by its trigger on %(model)s records: it runs on them.",
+                        chain=chain.name,
+                        model=dict(self._selection_res_model()).get(owner, owner),
+                    )
+                )
 
     @api.constrains("amount_min")
     def _check_amount_min(self):
@@ -369,14 +393,15 @@ class FollowupChain(models.Model):
         return self.step_ids.sorted(lambda step: (step.sequence, step.id))
 
     def _matches(self, record):
-        """Whether ``record`` (an opportunity or an invoice) meets this chain's conditions."""
+        """Whether ``record`` (a ``followup.chain.record``) meets this chain's conditions, as
+        its hooks describe it: its company, team, opportunity (tags, stage), amount, customer."""
         self.ensure_one()
-        if self.company_id and record.company_id != self.company_id:
-            return False
-        if self.trigger == "stage" and record.stage_id != self.trigger_stage_id:
+        if self.company_id and record._get_followup_company() != self.company_id:
             return False
         lead = record._get_followup_lead()
-        if self.team_ids and record.team_id not in self.team_ids:
+        if self.trigger == "stage" and lead.stage_id != self.trigger_stage_id:
+            return False
+        if self.team_ids and record._get_followup_team() not in self.team_ids:
             return False
         if self.tag_ids and not (lead.tag_ids & self.tag_ids):
             return False
@@ -384,7 +409,7 @@ class FollowupChain(models.Model):
             return False
         if self.amount_min and record._get_followup_amount() < self.amount_min:
             return False
-        return not self.partner_level or record.partner_id.relationship_level == self.partner_level
+        return not self.partner_level or record._get_followup_partner().relationship_level == self.partner_level
 
     @api.model
     def _cron_start_overdue_chains(self):

@@ -8,17 +8,16 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
 from ...tools import DEFAULT_WORKDAYS, add_delay
+from .. import jobs
 from .followup_chain import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
+#: Why a run stops, whatever its document. Each kind of document adds its own reasons
+#: (``selection_add`` in its file, returned by its ``_get_followup_stop_reason``).
 STOP_REASONS = [
     ("manual", "Stopped by hand"),
-    ("won", "Opportunity won"),
-    ("lost", "Opportunity lost"),
-    ("stage", "Opportunity left the stage"),
-    ("paid", "Invoice paid"),
-    ("cancelled", "Invoice cancelled or reset to draft"),
+    ("cancelled", "Cancelled or reset to draft"),
     ("activity_deleted", "Activity cancelled"),
     ("calendar", "No business day in the calendar"),
     ("delay", "Due date out of range"),
@@ -31,7 +30,6 @@ ENGINE_FIELDS = (
     "res_model",
     "res_id",
     "lead_id",
-    "move_id",
     "partner_id",
     "user_id",
     "team_id",
@@ -71,7 +69,7 @@ class FollowupChainRun(models.Model):
     _inherit = ["followup.engine.fields.mixin"]
     _description = "Running activity chain"
     _order = "date_start desc, id desc"
-    _rec_names_search = ["chain_id", "lead_id", "move_id"]
+    _rec_names_search = ["chain_id", "res_name", "lead_id"]
     _followup_engine_fields = ENGINE_FIELDS
 
     # Every stored field is the engine's (ENGINE_FIELDS): read-only for users, written in
@@ -84,8 +82,19 @@ class FollowupChainRun(models.Model):
     res_id = fields.Many2oneReference(
         string="Document", model_field="res_model", required=True, readonly=True, index=True
     )
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null", index=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, ondelete="cascade", index=True)
+    res_name = fields.Char(string="Document name", compute="_compute_res_name", search="_search_res_name")
+    # Stored for the opportunity's *Activity chains* tab, its searches and the record rules:
+    # the document's opportunity, as its ``_get_followup_lead`` hook gives it.
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        compute="_compute_lead_id",
+        store=True,
+        readonly=True,
+        compute_sudo=True,
+        ondelete="set null",
+        index=True,
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True, index=True)
     team_id = fields.Many2one("crm.team", string="Sales team", readonly=True, index=True)
@@ -128,11 +137,39 @@ class FollowupChainRun(models.Model):
     def _compute_name(self):
         # the documents of all the runs at once, per model: a list of runs costs a few queries
         documents = self._get_records()
-        existing = {model: set(records._ids) for model, records in documents.items()}
         for run in self:
-            found = run.res_id in existing.get(run.res_model, ())
-            record = documents[run.res_model].browse(run.res_id) if found else None
+            record = run._get_existing_record(documents)
             run.name = f"{run.chain_id.name}: {record.display_name}" if record else run.chain_id.name
+
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        # sudo: the name of the document of a run the user may read
+        documents = self.sudo()._get_records()
+        for run in self:
+            record = run._get_existing_record(documents)
+            run.res_name = record.display_name if record else False
+
+    def _search_res_name(self, operator, value):
+        if operator not in ("ilike", "not ilike", "=", "!=") or not isinstance(value, str):
+            raise UserError(_("Unsupported search on the documents of running chains."))
+        positive = operator in ("ilike", "=")
+        name_operator = "ilike" if operator in ("ilike", "not ilike") else "="
+        domains = []
+        for model in self.env["followup.chain"]._fields["res_model"].get_values(self.env):
+            if model in self.env:
+                # the documents' names, as the user may search them (lost opportunities too)
+                Documents = self.env[model].with_context(active_test=False)
+                found = Documents._search([("display_name", name_operator, value)])
+                domains.append(["&", ("res_model", "=", model), ("res_id", "in", found)])
+        domain = expression.OR(domains) if domains else expression.FALSE_DOMAIN
+        return domain if positive else ["!", *domain]
+
+    @api.depends("res_model", "res_id")
+    def _compute_lead_id(self):
+        documents = self._get_records()
+        for run in self:
+            record = run._get_existing_record(documents)
+            run.lead_id = record._get_followup_lead() if record else False
 
     @api.depends("date_deadline", "state")
     def _compute_is_overdue(self):
@@ -338,6 +375,13 @@ class FollowupChainRun(models.Model):
             documents.mapped("display_name")
         return records
 
+    def _get_existing_record(self, records):
+        """The document of this run among ``records`` (``_get_records``), or None when it is gone."""
+        documents = records.get(self.res_model)
+        if documents is None or self.res_id not in documents._ids:
+            return None
+        return documents.browse(self.res_id).with_prefetch(documents._prefetch_ids)
+
     @api.model
     def _get_open_pairs(self, chains, records, any_state=False):
         """(chain id, record id) of the runs of ``chains`` on ``records`` that are open
@@ -355,18 +399,15 @@ class FollowupChainRun(models.Model):
         today = fields.Date.context_today(self)
         vals_list = []
         for chain, record in pairs:
-            lead = record._get_followup_lead()
             vals_list.append(
                 {
                     "chain_id": chain.id,
                     "res_model": record._name,
                     "res_id": record.id,
-                    "lead_id": lead.id,
-                    "move_id": record.id if record._name == "account.move" else False,
-                    "partner_id": record.partner_id.commercial_partner_id.id,
+                    "partner_id": record._get_followup_partner().id,
                     "user_id": record._get_followup_salesperson().id,
-                    "team_id": record.team_id.id,
-                    "company_id": record.company_id.id,
+                    "team_id": record._get_followup_team().id,
+                    "company_id": record._get_followup_company().id,
                     "date_start": today,
                     "step_id": chain._get_steps()[:1].id,
                 }
@@ -394,8 +435,8 @@ class FollowupChainRun(models.Model):
             delay, unit = delays.get(run, (step.delay, step.delay_unit))
             if run in delays or step.delay_from == "previous":
                 start = today
-            elif step.delay_from == "due_date" and record._name == "account.move" and record.invoice_date_due:
-                start = record.invoice_date_due
+            elif step.delay_from == "due_date" and (due_date := record._get_followup_due_date()):
+                start = due_date
             else:
                 start = run.date_start
             workdays, holidays = calendars[run.company_id] if unit == "business_days" else (DEFAULT_WORKDAYS, ())
@@ -453,7 +494,7 @@ class FollowupChainRun(models.Model):
         empty or archived: ``_get_step_user`` then falls back on the salesperson).
         A capability that adds a kind of responsible overrides it."""
         if step.responsible == "team_leader":
-            return record.team_id.user_id
+            return record._get_followup_team().user_id
         if step.responsible == "user":
             return step.user_id
         return record._get_followup_salesperson()
@@ -699,30 +740,27 @@ class FollowupChainRun(models.Model):
         )
 
     def _get_stop_reason(self):
-        """Why this run has no purpose any more, or False."""
+        """Why this run has no purpose any more, or False: its document says
+        (``_get_followup_stop_reason``); a document gone stops nothing here."""
         self.ensure_one()
-        trigger = self.chain_id.trigger
-        if self.res_model == "account.move":
-            invoice = self.move_id
-            if invoice.state != "posted":
-                return "cancelled"
-            if invoice.payment_state in ("paid", "in_payment", "reversed"):
-                return "paid"
+        record = self._get_record()
+        if record is None or not record.exists():
             return False
-        lead = self.lead_id
-        if not lead.active and trigger != "lost":
-            return "lost"
-        if lead.stage_id.is_won and trigger != "won":
-            return "won"
-        if trigger == "stage" and lead.stage_id != self.chain_id.trigger_stage_id:
-            return "stage"
-        return False
+        return record.sudo()._get_followup_stop_reason(self.chain_id)
 
     def _get_stop_reasons(self):
         """{run id: why it has no purpose any more} of these runs; those that still have one
-        are left out. The chains, invoices and opportunities of all of them are read at once."""
+        are left out. The chains and documents of all of them are read at once."""
         # sudo: the engine reads the state of the documents, whoever triggers the check
-        return {run.id: reason for run in self.sudo() if (reason := run._get_stop_reason())}
+        runs = self.sudo()
+        # one query per model: whether the documents still exist (their names are not needed)
+        records = {model: documents.exists() for model, documents in runs._get_documents().items()}
+        reasons = {}
+        for run in runs:
+            record = run._get_existing_record(records)
+            if record is not None and (reason := record._get_followup_stop_reason(run.chain_id)):
+                reasons[run.id] = reason
+        return reasons
 
     def _stop(self, reason, cancel_activities=True):
         """Stop these runs and cancel their open activities."""
@@ -778,3 +816,39 @@ class FollowupChainRun(models.Model):
             ]
         )
         runs.write({"activity_id": False})
+
+    def _stop_without_purpose(self):
+        """Stop those of these open runs whose document says they have no purpose any more."""
+        runs = self.sudo().filtered(lambda run: run.state in OPEN_STATES)  # sudo: the engine writes its runs
+        by_reason = defaultdict(list)
+        for run_id, reason in runs._get_stop_reasons().items():
+            by_reason[reason].append(run_id)
+        for reason, ids in by_reason.items():
+            runs.browse(ids)._stop(reason)
+
+    @api.model
+    def _cron_stop_without_purpose(self):
+        """Stop the open runs whose document lost its purpose with time alone (a quotation
+        expired), which no write of the document tells: daily, through the job runner
+        (``jobs.run_batches``), in batches of ``odoo_sales_followup.chain_batch_size``."""
+        runs = self.sudo().search([("state", "in", OPEN_STATES)], order="company_id, id")
+        jobs.run_batches(
+            self.env,
+            runs,
+            lambda batch: batch._stop_without_purpose(),
+            job_name="Chains without purpose",
+            batch_size=jobs.get_batch_size(self.env, "odoo_sales_followup.chain_batch_size", 1000),
+            company_of=lambda run: run.company_id,
+            notice=lambda company, failed, total, problem: (
+                self.env._("Activity chains not stopped"),
+                self.env._(
+                    "The scheduled action “Sales follow-up: stop the chains that lost their purpose” failed "
+                    "in %(company)s: %(error)s. Chains not checked: %(failed)s of %(count)s. The other chains "
+                    "were checked; the next run tries again.",
+                    company=company.name,
+                    failed=failed,
+                    count=total,
+                    error=problem,
+                ),
+            ),
+        )

@@ -1,12 +1,83 @@
-from odoo import models
+from odoo import api, fields, models
+
+#: The chains' triggers of quotations (``followup.chain.trigger``).
+QUOTATION_TRIGGERS = [
+    ("quotation_sent", "Quotation sent"),
+]
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    """Quotation follow-up: a chain started when a quotation is sent runs on the quotation
+    itself, and stops when it is confirmed, cancelled or expired."""
+
+    _name = "sale.order"
+    _inherit = ["sale.order", "followup.chain.record"]
+    _followup_record_sequence = 20
+
+    followup_run_ids = fields.One2many(
+        "followup.chain.run", compute="_compute_followup_run_ids", string="Activity chains"
+    )
+
+    # ---- CRUD ----
 
     def write(self, vals):
         result = super().write(vals)
-        trigger = {"sent": "quotation_sent", "sale": "quotation_confirmed"}.get(vals.get("state"))
-        if trigger:
-            self.env["followup.chain"]._start_chains(trigger, self.opportunity_id)
+        state = vals.get("state")
+        if state:
+            Chain = self.env["followup.chain"]
+            # Send by email and Mark as sent both write the state "sent"
+            if state == "sent":
+                Chain._start_chains("quotation_sent", self)
+            else:
+                self.env["followup.chain.run"]._stop_on_records(self)
+            if state == "sale":
+                Chain._start_chains("quotation_confirmed", self.opportunity_id)
         return result
+
+    # ---- followup.chain.record ----
+
+    @api.model
+    def _get_followup_record_label(self):
+        return self.env._("Quotation")
+
+    @api.model
+    def _get_followup_triggers(self):
+        return tuple(trigger for trigger, _label in QUOTATION_TRIGGERS)
+
+    def _get_followup_lead(self):
+        return self.opportunity_id
+
+    def _get_followup_salesperson(self):
+        return self.user_id
+
+    def _get_followup_amount(self):
+        return self.amount_total
+
+    def _get_followup_due_date(self):
+        return self.validity_date
+
+    def _get_followup_stop_reason(self, chain):
+        if self.state == "sale":
+            return "confirmed"
+        if self.state == "cancel":
+            return "cancelled"
+        if self.validity_date and self.validity_date < fields.Date.context_today(self):
+            return "expired"
+        return False
+
+
+class FollowupChain(models.Model):
+    _inherit = "followup.chain"
+
+    trigger = fields.Selection(
+        selection_add=[*QUOTATION_TRIGGERS, ("manual",)],
+        ondelete=dict.fromkeys((trigger for trigger, _label in QUOTATION_TRIGGERS), "set default"),
+    )
+
+
+class FollowupChainRun(models.Model):
+    _inherit = "followup.chain.run"
+
+    stop_reason = fields.Selection(
+        selection_add=[("confirmed", "Quotation confirmed"), ("expired", "Quotation expired")]
+    )
