@@ -1,49 +1,14 @@
-from . import test_chains_access
-from . import test_chains_tour
-from . import test_chains_tools
-from . import test_chains_business_days
-from . import test_chains
-from . import test_chains_integrity
-from . import test_chains_validation
-from . import test_chains_jobs
 from . import test_demo_data
-from . import test_levels_access
-from . import test_levels_settings
-from . import test_levels_tools
-from . import test_levels_tour
-from . import test_levels
-from . import test_criteria
-from . import test_criteria_gates
-from . import test_criteria_tour
 from . import test_translation
-from . import test_reactivation
-from . import test_criteria_integrity
-from . import test_aftersale
-from . import test_levels_integrity
-from . import test_levels_contention
-from . import test_reactivation_integrity
-from . import test_chains_usability
-from . import test_chains_quotations
-from . import test_aftersale_usability
-from . import test_criteria_usability
-from . import test_reactivation_usability
-from . import test_reactivation_tour
-from . import test_levels_causes
 from . import test_demo_data_access
-from . import test_plans_actuals
-from . import test_plans_validation
-from . import test_plans_team
-from . import test_plans_controls
-from . import test_plans_digest
 from . import test_digest_sections
-from . import test_plans_tour
-from . import test_plans_usability
-from . import test_contract_tools
-from . import test_contract_clean
-from . import test_contract_prepare
-from . import test_contract_send
-from . import test_contract_tour
-from . import test_contract_demo
 from . import test_jobs
 from . import test_engine_guards
 from . import test_upgrade
+from .levels import *  # noqa: F403
+from .criteria import *  # noqa: F403
+from .aftersale import *  # noqa: F403
+from .chains import *  # noqa: F403
+from .reactivation import *  # noqa: F403
+from .plans import *  # noqa: F403
+from .contract import *  # noqa: F403

@@ -1,0 +1,2 @@
+from . import test_aftersale
+from . import test_aftersale_usability

@@ -1,0 +1,6 @@
+from . import test_contract_clean
+from . import test_contract_demo
+from . import test_contract_prepare
+from . import test_contract_send
+from . import test_contract_tools
+from . import test_contract_tour

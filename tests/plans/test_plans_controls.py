@@ -1,0 +1,140 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from ...odoo_sales_followup.models.plans.crm_lead import CrmLead
+from ..common_plans import SalesPlanCommon
+
+JOBS_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"
+
+
+@tagged("post_install", "-at_install", "sales_followup_plans")
+class TestPlansControls(SalesPlanCommon):
+    def _age(self, leads, hours):
+        """Make ``leads`` created ``hours`` ago."""
+        self._store(leads, create_date=self.env.cr.now() - timedelta(hours=hours))
+
+    def test_leads_without_next_step_and_not_touched_in_time(self):
+        Lead = self.env["crm.lead"]
+        waiting, planned, touched, fresh, won = (self._opportunity(name=f"Deal {n}") for n in range(5))
+        self._activity(planned, self.today)
+        self._activity_done(touched, "mail.mail_activity_data_call", self.today)
+        won.stage_id = self.stage_won
+        self._age(waiting | planned | touched | won, 30)
+        self._age(fresh, 2)
+        scope = [("id", "in", (waiting | planned | touched | fresh | won).ids)]
+        self.assertEqual(Lead.search([*scope, ("followup_no_next_step", "=", True)]), waiting | touched | fresh)
+        self.assertEqual(Lead.search([*scope, ("followup_untouched", "=", True)]), waiting | planned)
+        self.assertEqual(Lead.search([*scope, ("followup_untouched", "=", False)]), touched | fresh | won)
+        # A team that reacts within 48 hours does not count 30 hours as late.
+        self.team.reaction_time_hours = 48
+        self.assertFalse(Lead.search([*scope, ("followup_untouched", "=", True)]))
+        self.assertEqual(
+            (waiting.followup_no_next_step, waiting.followup_untouched, planned.followup_no_next_step),
+            (True, False, False),
+        )
+
+    def test_negative_reaction_time_is_refused(self):
+        with self._refused(
+            ValidationError, r"“Reaction time \(hours\)” of Plans team is -3: it must be from 0 to 8784"
+        ):
+            self.team.reaction_time_hours = -3
+        self.assertEqual(self.team.reaction_time_hours, 24)
+
+    def test_customers_without_next_step_before_their_purchase(self):
+        Partner = self.env["res.partner"]
+        day = self.today + timedelta(days=10)
+        self._store(self.acme | self.globex | self.initech, relationship_level="active", next_purchase_date=day)
+        self._activity(self.globex, day - timedelta(days=1))  # planned before the purchase
+        self._activity(self._opportunity(partner_id=self.initech.id), day + timedelta(days=5))  # too late
+        scope = [("id", "in", (self.acme | self.globex | self.initech).ids)]
+        self.assertEqual(Partner.search([*scope, ("followup_no_next_step", "=", True)]), self.acme | self.initech)
+        self._activity(self._opportunity(partner_id=self.anna.id), day)  # a contact's deal counts
+        self.assertEqual(Partner.search([*scope, ("followup_no_next_step", "=", True)]), self.initech)
+
+    def test_the_job_gives_each_record_without_next_step_one_todo(self):
+        lead = self._opportunity(name="Waiting deal")
+        orphan = self._opportunity(name="Team deal", user_id=False)
+        self._store(self.globex, relationship_level="new", next_purchase_date=self.today, user_id=self.colleague.id)
+        MyDay = self.env["crm.followup.my.day"]
+        MyDay._cron_schedule_next_steps()
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.assertEqual((lead.activity_ids.user_id, lead.activity_ids.activity_type_id), (self.salesman, todo))
+        self.assertEqual(orphan.activity_ids.user_id, self.leader)
+        self.assertEqual(self.globex.activity_ids.user_id, self.colleague)
+        self.assertEqual(lead.activity_ids.summary, "Plan the next step")
+        MyDay._cron_schedule_next_steps()
+        self.assertEqual(len(lead.activity_ids | orphan.activity_ids | self.globex.activity_ids), 3)
+        self.assertFalse(self.env.ref("odoo_sales_followup.ir_cron_plans_next_steps").active)
+
+    def test_a_failing_record_does_not_stop_the_job(self):
+        first, broken, last = (self._opportunity(name=f"Deal {n}") for n in range(3))
+        responsible = CrmLead._get_followup_responsible
+
+        def failing_for_broken(lead):
+            if lead == broken:
+                raise ValueError("the team of this deal is broken")
+            return responsible(lead)
+
+        MyDay = self.env["crm.followup.my.day"]
+        with (
+            patch.object(CrmLead, "_get_followup_responsible", failing_for_broken),
+            self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
+        ):
+            MyDay._cron_schedule_next_steps()
+        self.assertEqual([len(lead.activity_ids) for lead in (first, broken, last)], [1, 0, 1])
+        self.assertEqual(len(logs.records), 1)
+        notice = self.env["mail.message"].search([("subject", "=", "Next-step to-dos not planned")])
+        self.assertEqual(len(notice), 1)
+        self.assertIn("the team of this deal is broken", notice.body)
+        MyDay._cron_schedule_next_steps()
+        self.assertEqual([len(lead.activity_ids) for lead in (first, broken, last)], [1, 1, 1])
+
+
+@tagged("post_install", "-at_install", "sales_followup_plans")
+class TestPlansMyDay(SalesPlanCommon):
+    def test_my_day_orders_the_most_urgent_first_and_moves_on(self):
+        deal = self._opportunity(name="Deal without step")
+        other = self._opportunity(name="Deal with step")
+        today_call = self._activity(other, self.today, summary="Call today", note="<p>Ask for the budget</p>")
+        late_call = self._activity(other, self.today - timedelta(days=2), summary="Late call")
+        self._activity(other, self.today + timedelta(days=3), summary="Later")
+        self._store(self.globex, relationship_level="active", next_purchase_date=self.today, user_id=self.salesman.id)
+        invoice = self._invoice(self.initech, self.today - timedelta(days=40))
+        invoice.write({"invoice_user_id": self.salesman.id})
+        self._store(invoice, invoice_date_due=self.today - timedelta(days=10))
+        colleague_deal = self._opportunity(name="Colleague deal", user_id=self.colleague.id)
+        MyDay = self.env["crm.followup.my.day"].with_user(self.salesman)
+        lines = MyDay.search([("user_id", "=", self.salesman.id)])
+        self.assertEqual(
+            [(line.kind, line.name) for line in lines],
+            [
+                ("overdue", "Late call"),
+                ("today", "Call today"),
+                ("no_next_step", "Deal without step"),
+                ("purchase_due", "Globex"),
+                ("invoice_overdue", invoice.name),
+            ],
+        )
+        self.assertEqual(lines[1].note, "<p>Ask for the budget</p>")
+        self.assertNotIn(colleague_deal.name, MyDay.search([]).mapped("name"))
+        action = lines[2].action_open_document()
+        self.assertEqual((action["res_model"], action["res_id"]), ("crm.lead", deal.id))
+        lines[0].action_done()
+        self.assertEqual(MyDay.search([("user_id", "=", self.salesman.id)])[:1].activity_id, today_call)
+        self.assertFalse(late_call.exists() and late_call.active)
+        with self._refused(UserError, r"Only activities can be marked done here; open Deal without step"):
+            MyDay.search([("kind", "=", "no_next_step")]).action_done()
+
+    def test_team_leader_sees_the_team_in_the_control_report(self):
+        self._opportunity(name="Anna's deal")
+        self._opportunity(name="Carl's deal", user_id=self.colleague.id)
+        self._opportunity(name="Stranger's deal", user_id=self.manager.id, team_id=False)
+        groups = (
+            self.env["crm.followup.my.day"]
+            .with_user(self.leader)
+            ._read_group([("kind", "=", "no_next_step")], ["user_id"], ["__count"])
+        )
+        self.assertEqual(dict(groups), {self.salesman: 1, self.colleague: 1})
