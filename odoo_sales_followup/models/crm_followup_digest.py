@@ -469,6 +469,8 @@ class CrmFollowupDigest(models.Model):
         values = {
             "title": subjects[group.periodicity],
             "user": user,
+            "greeting": env._("Hello %(name)s, here is where your sales stand.", name=user.name),
+            "more_text": lambda count: env._("… and %(count)s more", count=count),
             "sections": sections,
             "unsubscribe_url": self._get_unsubscribe_url(user, group.periodicity),
         }
