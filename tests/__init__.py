@@ -12,6 +12,7 @@ from . import test_levels_settings
 from . import test_levels_tools
 from . import test_levels_tour
 from . import test_levels
+from . import test_levels_api
 from . import test_criteria
 from . import test_criteria_gates
 from . import test_criteria_tour

@@ -333,7 +333,7 @@ class CrmFollowupDigest(models.Model):
         dormant = env["res.partner.level.change"].search(
             [
                 *self._scope(user, role, "salesperson_id"),
-                ("level_to", "=", "dormant"),
+                ("level_to", "in", env["res.partner"]._get_level_groups()["dormant"]),
                 ("date", ">=", start),
                 ("date", "<", end),
             ]
