@@ -156,7 +156,7 @@ class TestLevelEvents(ChainCommon):
                             "state": "code",
                             "code": "for rec in records:\n"
                             "    old = env.context['old_values'][rec.id]['relationship_level']\n"
-                            "    rec.ref = old + '>' + rec.relationship_level",
+                            "    rec.write({'ref': old + '>' + rec.relationship_level})",
                         }
                     )
                 ],

@@ -324,7 +324,9 @@ class ResPartner(models.Model):
         *Trigger fields* (*Relationship level*, *Last purchase date*...) changed from
         ``old_values`` ({partner id: {field: old value}}) and whose domain the partners
         meet now. The engine writes in SQL, where Odoo's own ``write`` hook never runs."""
-        for automation in self.env["base.automation"].concat(*pre).with_context(old_values=old_values):
+        # In the environment _get_actions gave them: the rules done so far, against loops.
+        automations = self.env["base.automation"].concat(*pre).with_env(next(iter(pre)).env)
+        for automation in automations.with_context(old_values=old_values):
             records, domain_post = automation._filter_post_export_domain(pre[automation], feedback=True)
             automation._process(records, domain_post=domain_post)
 
@@ -591,8 +593,9 @@ class ResPartner(models.Model):
                 updates.append((partner_id, values))
             if level != state["relationship_level"]:
                 changes.append((partner_id, state, level))
-        # Odoo's automation rules see the update as an ORM write: preconditions before it.
-        written_ids = {partner_id for partner_id, _values in updates}
+        # Odoo's automation rules see the update as an ORM write (preconditions before
+        # it), but for the levels computed at installation.
+        written_ids = {partner_id for partner_id, _values in updates} if event != "initial" else set()
         automations = self.browse(written_ids)._prepare_level_automations()
         self._write_level_facts(updates)
         if events is None:
