@@ -31,8 +31,15 @@ class QuarterlyRuleCase:
 
     @classmethod
     def setUpClass(cls):
-        cls.startClassPatcher(patch.object(ResPartner, "_get_relationship_level", quarterly_rule))
-        super().setUpClass()
+        patcher = patch.object(ResPartner, "_get_relationship_level", quarterly_rule)
+        patcher.start()  # before the world is built: its levels follow the rule
+        try:
+            super().setUpClass()
+        except Exception:
+            patcher.stop()
+            raise
+        # Registered after Odoo's own check of the patchers left active: stopped before it.
+        cls.addClassCleanup(patcher.stop)
 
 
 @tagged("post_install", "-at_install", "sales_followup_levels")
