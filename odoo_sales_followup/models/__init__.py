@@ -10,6 +10,7 @@ from . import levels
 from . import criteria
 from . import aftersale
 from . import chains
+from .levels import followup_chain  # the levels' chain trigger extends the chains' template
 from . import reactivation
 from . import plans
 from . import contract

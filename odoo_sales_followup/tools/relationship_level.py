@@ -13,6 +13,20 @@ LEVEL_SELECTION = [
     ("dormant", "Dormant customer"),
 ]
 
+#: Named groups of levels, for the capabilities that select partners or level changes by
+#: what a level means rather than by its key (``res.partner._get_level_groups()``):
+#: ``not_contacted`` no contact yet; ``contact`` in contact, not bought yet; ``buying``
+#: expected to buy again (My day, the controls, the daily job); ``regular`` buying
+#: regularly (the plans' active customers); ``dormant`` stopped buying (reactivation,
+#: digests). A level added by a company joins the groups it belongs to.
+LEVEL_GROUPS = {
+    "not_contacted": ("potential",),
+    "contact": ("prospect",),
+    "buying": ("new", "active"),
+    "regular": ("active",),
+    "dormant": ("dormant",),
+}
+
 #: The level of a partner without any fact, and of a partner whose level is empty
 #: (created while the addon was not loaded, or by SQL).
 DEFAULT_LEVEL = "potential"

@@ -6,3 +6,4 @@ from . import test_levels_integrity
 from . import test_levels_settings
 from . import test_levels_tools
 from . import test_levels_tour
+from . import test_levels_api

@@ -12,6 +12,7 @@ from ...tools.relationship_level import (
     DEFAULT_LEVEL,
     DEFAULT_PURCHASE_INTERVAL_DAYS,
     DEFAULT_PURCHASE_THRESHOLD,
+    LEVEL_GROUPS,
     LEVEL_SELECTION,
     level_change_cause,
     next_purchase_date,
@@ -46,6 +47,20 @@ LEVEL_FACTS = (
     "purchase_count",
     "purchase_interval_days",
     "next_purchase_date",
+)
+
+#: Triggers of Odoo's automation rules (``base_automation``) that an update of a record
+#: fires: its ``WRITE_TRIGGERS``, repeated so that the addon does not depend on it.
+AUTOMATION_WRITE_TRIGGERS = (
+    "on_write",
+    "on_archive",
+    "on_unarchive",
+    "on_create_or_write",
+    "on_priority_set",
+    "on_stage_set",
+    "on_state_set",
+    "on_tag_set",
+    "on_user_set",
 )
 
 PURCHASE_HELP = "Purchases dated in the future (more than a day ahead) or before 1970 are ignored."
@@ -186,6 +201,135 @@ class ResPartner(models.Model):
         action["views"] = [(False, "list"), (False, "form"), (False, "pivot"), (False, "graph")]
         return action
 
+    # ---- LEVEL RULE AND PUBLIC API (override points) ----
+
+    @api.model
+    def _get_relationship_level(self, facts):
+        """Hook: the level a customer's facts put it at. Override it to change the rule
+        of a company (call ``super()`` for the levels it does not decide).
+
+        Pure: no query. Called by ``_get_relationship_levels`` for every commercial
+        partner the engine updates (an order confirmed, the daily job, a rebuild), so
+        that every capability follows the rule; a rule that needs more data than the
+        facts below reads it for the whole batch in ``_get_relationship_levels``. A new
+        level also needs its key in the ``relationship_level`` selection (a
+        ``selection_add``, and the same on ``res.partner.level.change``'s ``level_from``
+        and ``level_to``) and in the groups of ``_get_level_groups``.
+
+        :param facts: dict of the customer's facts: ``partner_id``, ``company_id`` (whose
+            settings apply), ``today``, ``purchase_count``, ``first_purchase_date``,
+            ``last_purchase_date``, ``days_since_last`` (None without purchase),
+            ``purchase_days`` (distinct days with a purchase), ``purchase_interval_days``
+            (the customer's usual interval), ``purchase_threshold`` and
+            ``dormant_tolerance`` (the company's settings), ``in_contact`` (a lead, a
+            quotation or an activity done; true for a buyer) and ``current_level`` (the
+            stored one)
+        :return: a key of the ``relationship_level`` selection
+        """
+        return relationship_level(
+            facts["purchase_count"],
+            facts["days_since_last"],
+            facts["purchase_interval_days"],
+            facts["purchase_threshold"],
+            facts["dormant_tolerance"],
+            facts["in_contact"],
+        )
+
+    @api.model
+    def _get_relationship_levels(self, facts_by_partner):
+        """Hook, set-based: the levels of a batch of commercial partners, as {partner id:
+        level}, from {partner id: facts} (see ``_get_relationship_level``). Override it
+        when a rule reads more than the facts: one query for the batch, then ``super()``
+        or a level per partner."""
+        return {partner_id: self._get_relationship_level(facts) for partner_id, facts in facts_by_partner.items()}
+
+    @api.model
+    def _get_level_groups(self):
+        """Public API: the level keys of each group of levels, {group: tuple of keys}.
+        The other capabilities select customers and level changes by group, never by a
+        level's key: ``not_contacted``, ``contact`` (no purchase yet), ``buying``
+        (expected to buy again), ``regular`` (buys regularly), ``dormant`` (stopped
+        buying). Override it to put a new level in its groups."""
+        return {group: tuple(levels) for group, levels in LEVEL_GROUPS.items()}
+
+    @api.model
+    def _get_level_condition(self, group, alias="partner"):
+        """Public API: SQL condition, the partner ``alias`` (a row of ``res_partner``) is
+        at a level of ``group`` (see ``_get_level_groups``). Contacts carry their
+        company's level. The stored facts (``LEVEL_FACTS``) are the levels' public
+        columns; call ``_apply_pending_level_updates()`` before reading them in SQL for
+        the facts of the same transaction to count."""
+        return SQL("%s = ANY(%s)", SQL.identifier(alias, "relationship_level"), list(self._get_level_groups()[group]))
+
+    def _on_relationship_levels_changed(self, old_levels, causes):
+        """Hook: these commercial partners moved to another level (their new one is
+        stored), as an event others use. Called once per batch of the engine, after the
+        facts, the history and the notes are written, in the transaction of the event
+        that moved them; not at installation. By default it starts the activity chains
+        of the trigger *Customer moved to a level* (``_start_level_chains``). Override
+        it to act on a move (call ``super()``).
+
+        :param old_levels: {partner id: the level before}
+        :param causes: {partner id: (event, origin)} as in the history
+        """
+        self._start_level_chains()
+
+    # ---- LEVEL EVENTS ----
+
+    def _start_level_chains(self):
+        """Start the chains of the trigger *Customer moved to a level* (``level``) on the
+        latest open opportunity of each of these commercial partners (or of one of its
+        contacts); the chain's *Customer level* is the level moved to (any if empty).
+        A customer without an open opportunity starts nothing."""
+        Chain = self.env["followup.chain"]
+        if not self or not Chain._get_trigger_chain_ids("level", "crm.lead"):
+            return
+        # sudo: the level moved by anyone's action (or the daily job); the chain starts on
+        # the customer's opportunity whoever may read it, as the documents' chains do.
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("partner_id", "in", self.ids),
+                    ("partner_id.commercial_partner_id", "in", self.ids),
+                    ("type", "=", "opportunity"),
+                    ("probability", "<", 100),
+                ],
+                order="id desc",
+            )
+        )
+        latest = {}
+        for lead in leads:
+            latest.setdefault((lead.partner_id.commercial_partner_id or lead.partner_id).id, lead)
+        Chain._start_chains("level", self.env["crm.lead"].concat(*latest.values()).with_env(self.env))
+
+    def _prepare_level_automations(self):
+        """Odoo's automation rules (``base_automation``, when installed) that an update
+        of these commercial partners fires, with the partners meeting each rule's
+        precondition (*Before update*), read before the engine writes the facts.
+
+        :return: {automation rule: partners}
+        """
+        if not self or "base.automation" not in self.env:
+            return {}
+        automations = self.env["base.automation"]._get_actions(self, list(AUTOMATION_WRITE_TRIGGERS))
+        return {automation: automation._filter_pre(self) for automation in automations}
+
+    @api.model
+    def _run_level_automations(self, pre, old_values):
+        """Run the automation rules ``pre`` (``_prepare_level_automations``) on the
+        partners whose facts the engine wrote, as Odoo's ``write`` does: the rules whose
+        *Trigger fields* (*Relationship level*, *Last purchase date*...) changed from
+        ``old_values`` ({partner id: {field: old value}}) and whose domain the partners
+        meet now. The engine writes in SQL, where Odoo's own ``write`` hook never runs."""
+        # In the environment _get_actions gave them: the rules done so far, against loops.
+        automations = self.env["base.automation"].concat(*pre).with_env(next(iter(pre)).env)
+        for automation in automations.with_context(old_values=old_values):
+            records, domain_post = automation._filter_post_export_domain(pre[automation], feedback=True)
+            automation._process(records, domain_post=domain_post)
+
     # ---- LEVEL ENGINE ----
 
     def _update_relationship_levels(self, event, origins=None):
@@ -282,6 +426,8 @@ class ResPartner(models.Model):
     def _cron_update_relationship_levels(self):
         """Daily: move customers whose expected purchase is overdue to dormant, count the
         purchases whose date has come, and compute the partners left without a level.
+        The customers it looks at again as time passes are those of the ``buying`` levels
+        (``_get_level_groups``) past their next expected purchase date.
 
         Company by company (a shared partner goes with the company the job runs in) and
         batch by batch: a batch that fails is logged and reported to the company's Sales
@@ -303,7 +449,7 @@ class ResPartner(models.Model):
                 SELECT partner.id, partner.company_id
                   FROM res_partner partner
                  WHERE (partner.commercial_partner_id = partner.id OR partner.commercial_partner_id IS NULL)
-                   AND (partner.relationship_level IN ('new', 'active') AND partner.next_purchase_date < %(today)s
+                   AND (%(buying)s AND partner.next_purchase_date < %(today)s
                         OR partner.relationship_level IS NULL
                         OR partner.id IN (
                             SELECT %(contact_commercial)s
@@ -319,6 +465,7 @@ class ResPartner(models.Model):
                  ORDER BY partner.company_id NULLS FIRST, partner.id
                 """,
                 today=today,
+                buying=self._get_level_condition("buying"),
                 contact_commercial=_commercial_id("contact"),
                 start=window[0],
                 end=window[1],
@@ -405,41 +552,74 @@ class ResPartner(models.Model):
         contacted = self._read_contacted_partners([pid for pid in partner_ids if pid not in facts])
         states = self._read_level_states(partner_ids)
         today = fields.Date.today()
-        updates, changes = [], []
+        level_facts = {}
         for partner_id, state in states.items():
             count, first, last, purchase_days, median_gap = facts.get(partner_id, (0, None, None, 0, None))
-            interval = typical_interval(
-                median_gap, purchase_days, state["category_interval"] or state["default_interval"]
-            )
-            level = relationship_level(
-                count,
-                last and (today - last).days,
-                interval,
-                state["threshold"],
-                state["tolerance"],
-                partner_id in contacted,
-            )
-            values = {
-                "relationship_level": level,
+            level_facts[partner_id] = {
+                "partner_id": partner_id,
+                "company_id": state["company_id"] or self.env.company.id,
+                "today": today,
+                "purchase_count": count,
                 "first_purchase_date": first,
                 "last_purchase_date": last,
-                "purchase_count": count,
-                "purchase_interval_days": interval,
-                "next_purchase_date": next_purchase_date(last, interval),
+                "days_since_last": last and (today - last).days,
+                "purchase_days": purchase_days,
+                "purchase_interval_days": typical_interval(
+                    median_gap, purchase_days, state["category_interval"] or state["default_interval"]
+                ),
+                "purchase_threshold": state["threshold"],
+                "dormant_tolerance": state["tolerance"],
+                "in_contact": bool(count) or partner_id in contacted,
+                "current_level": state["relationship_level"],
+            }
+        levels = self._get_relationship_levels(level_facts)
+        known = set(self._fields["relationship_level"].get_values(self.env))
+        updates, changes = [], []
+        for partner_id, state in states.items():
+            partner_facts, level = level_facts[partner_id], levels[partner_id]
+            if level not in known:
+                raise ValueError(f"_get_relationship_levels returned {level!r}, not a relationship level")
+            values = {
+                "relationship_level": level,
+                "first_purchase_date": partner_facts["first_purchase_date"],
+                "last_purchase_date": partner_facts["last_purchase_date"],
+                "purchase_count": partner_facts["purchase_count"],
+                "purchase_interval_days": partner_facts["purchase_interval_days"],
+                "next_purchase_date": next_purchase_date(
+                    partner_facts["last_purchase_date"], partner_facts["purchase_interval_days"]
+                ),
             }
             if state["level_empty"] or any(values[fname] != state[fname] for fname in LEVEL_FACTS):
                 updates.append((partner_id, values))
             if level != state["relationship_level"]:
                 changes.append((partner_id, state, level))
+        # Odoo's automation rules see the update as an ORM write (preconditions before
+        # it), but for the levels computed at installation.
+        written_ids = {partner_id for partner_id, _values in updates} if event != "initial" else set()
+        automations = self.browse(written_ids)._prepare_level_automations()
         self._write_level_facts(updates)
         if events is None:
             events = {partner_id: [(event, origins.get(partner_id))] for partner_id, _state, _level in changes}
+        causes = {
+            partner_id: level_change_cause(state["relationship_level"], level, events[partner_id])
+            for partner_id, state, level in changes
+        }
         self._record_level_changes(
-            [
-                (partner_id, state, level, level_change_cause(state["relationship_level"], level, events[partner_id]))
-                for partner_id, state, level in changes
-            ]
+            [(partner_id, state, level, causes[partner_id]) for partner_id, state, level in changes]
         )
+        if automations:
+            self._run_level_automations(
+                automations,
+                {
+                    partner_id: {fname: state[fname] for fname in LEVEL_FACTS}
+                    for partner_id, state in states.items()
+                    if partner_id in written_ids
+                },
+            )
+        moved = {partner_id: state["relationship_level"] for partner_id, state, _level in changes}
+        moved = {partner_id: level for partner_id, level in moved.items() if causes[partner_id][0] != "initial"}
+        if moved:
+            self.browse(moved)._on_relationship_levels_changed(moved, {pid: causes[pid] for pid in moved})
 
     @api.model
     def _read_purchase_facts(self, partner_ids):

@@ -80,7 +80,7 @@ class CrmFollowupMyDay(models.Model):
                    NULL, NULL, NULL, 0.0
               FROM res_partner partner
              WHERE partner.active AND partner.id = partner.commercial_partner_id
-               AND partner.relationship_level IN ('new', 'active')
+               AND %(buying)s
                AND partner.next_purchase_date <= CURRENT_DATE
                AND NOT EXISTS (SELECT 1 FROM mail_activity activity
                             LEFT JOIN crm_lead lead ON activity.res_model = 'crm.lead' AND lead.id = activity.res_id
@@ -96,7 +96,9 @@ class CrmFollowupMyDay(models.Model):
              WHERE move.move_type = 'out_invoice' AND move.state = 'posted'
                AND move.payment_state IN ('not_paid', 'partial')
                AND move.invoice_date_due < CURRENT_DATE
-            """
+            """,
+            # The customers expected to buy again, as the levels' rule defines them.
+            buying=self.env["res.partner"]._get_level_condition("buying"),
         )
 
     # ---- ACTIONS ----

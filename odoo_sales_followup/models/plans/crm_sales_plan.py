@@ -148,13 +148,14 @@ class CrmSalesPlan(models.Model):
         string="Active customers",
         compute="_compute_actuals",
         store=True,
-        help="Customers at the level active whose salesperson is this plan's.",
+        help="Customers who buy regularly (the level active) whose salesperson is this plan's.",
     )
     actual_new_customers = fields.Integer(
         string="New customers",
         compute="_compute_actuals",
         store=True,
-        help="Customers whose move to the level new was recorded in the period for this salesperson.",
+        help="Customers whose first purchase (a move from potential or prospect to new or active "
+        "customer) was recorded in the period for this salesperson.",
     )
     actual_prospects = fields.Integer(
         string="Prospects",
@@ -574,36 +575,46 @@ class CrmSalesPlan(models.Model):
             for row in self.env.execute_query(query):
                 figures[row[0]].update(zip(fnames, row[1:], strict=True))
 
+        # The levels' groups, not their keys: a company's own level rule counts the same.
+        Partner = self.env["res.partner"]
+        groups = Partner._get_level_groups()
         collect(
             SQL(
                 """SELECT plan.id, COUNT(partner.id)
                      FROM %s
                      JOIN res_partner partner
                        ON partner.user_id = plan.user_id
-                      AND partner.relationship_level = 'active'
+                      AND %s
                       AND partner.active
                       AND partner.id = partner.commercial_partner_id
                       AND (partner.company_id IS NULL OR partner.company_id = plan.company_id)
                  GROUP BY plan.id""",
                 plans,
+                Partner._get_level_condition("regular"),
             ),
             "actual_active_customers",
         )
         collect(
             SQL(
                 """SELECT plan.id,
-                          COUNT(DISTINCT change.partner_id) FILTER (WHERE change.level_to = 'new'),
                           COUNT(DISTINCT change.partner_id) FILTER (
-                              WHERE change.level_from = 'potential' AND change.level_to = 'prospect')
-                     FROM %s
+                              WHERE change.level_from = ANY(%(no_purchase)s) AND change.level_to = ANY(%(buying)s)),
+                          COUNT(DISTINCT change.partner_id) FILTER (
+                              WHERE change.level_from = ANY(%(not_contacted)s) AND change.level_to = ANY(%(contact)s))
+                     FROM %(plans)s
                      JOIN res_partner_level_change change
                        ON change.salesperson_id = plan.user_id
                       AND change.date >= plan.date_from
                       AND change.date < plan.date_to + 1
-                      AND change.level_to IN ('new', 'prospect')
+                      AND change.level_to = ANY(%(levels_to)s)
                       AND (change.company_id IS NULL OR change.company_id = plan.company_id)
                  GROUP BY plan.id""",
-                plans,
+                plans=plans,
+                no_purchase=[*groups["not_contacted"], *groups["contact"]],
+                buying=list(groups["buying"]),
+                not_contacted=list(groups["not_contacted"]),
+                contact=list(groups["contact"]),
+                levels_to=[*groups["buying"], *groups["contact"]],
             ),
             "actual_new_customers",
             "actual_prospects",

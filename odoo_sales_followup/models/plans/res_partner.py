@@ -27,8 +27,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _get_no_next_step_ids(self, partner_ids=None):
-        """Ids of the new and active customers (all, or of ``partner_ids``) with no activity
-        planned before their next expected purchase, in one query."""
+        """Ids of the customers expected to buy again (the levels' ``buying`` group: new
+        and active customers), all or of ``partner_ids``, with no activity planned before
+        their next expected purchase, in one query."""
         self.env["res.partner"].flush_model(["relationship_level", "next_purchase_date", "commercial_partner_id"])
         self.env["mail.activity"].flush_model(["res_model", "res_id", "date_deadline", "active"])
         self.env["crm.lead"].flush_model(["partner_id", "active"])
@@ -38,7 +39,7 @@ class ResPartner(models.Model):
                      FROM res_partner partner
                     WHERE partner.active
                       AND partner.id = partner.commercial_partner_id
-                      AND partner.relationship_level IN ('new', 'active')
+                      AND %s
                       AND (%s IS NULL OR partner.id = ANY(%s))
                       AND NOT EXISTS (
                           SELECT 1 FROM mail_activity activity
@@ -50,6 +51,7 @@ class ResPartner(models.Model):
                                   OR partner.next_purchase_date IS NULL)
                              AND ((activity.res_model = 'res.partner' AND activity.res_id = partner.id)
                                   OR contact.commercial_partner_id = partner.id))""",
+                self.env["res.partner"]._get_level_condition("buying"),
                 None if partner_ids is None else True,
                 partner_ids or [],
             )

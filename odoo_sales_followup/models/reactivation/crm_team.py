@@ -17,7 +17,6 @@ from ...tools.reactivation import (
     ReactivationAssigner,
     reactivation_priority,
 )
-from ...tools.relationship_level import DEFAULT_DORMANT_TOLERANCE
 from .. import jobs
 
 _logger = logging.getLogger(__name__)
@@ -251,7 +250,7 @@ class CrmTeam(models.Model):
                       FROM res_partner partner
                      WHERE (partner.id = partner.commercial_partner_id OR partner.commercial_partner_id IS NULL)
                        AND partner.active
-                       AND partner.relationship_level = 'dormant'
+                       AND %(dormant)s
                        AND %(of_company)s
                 )
                 SELECT COUNT(*) FILTER (WHERE excluded_tag) AS excluded_tag,
@@ -265,6 +264,7 @@ class CrmTeam(models.Model):
                 min_purchases=settings["min_purchases"],
                 company_id=company.id,
                 of_company=self._reactivation_of_company(),
+                dormant=self.env["res.partner"]._get_level_condition("dormant"),
             )
         )[0]
         return row
@@ -305,10 +305,11 @@ class CrmTeam(models.Model):
         """Dormant customers of the current company to call back, most overdue first.
 
         One query on the partners' stored level facts, whatever the number of
-        orders: customers past their own interval times the dormancy tolerance,
-        with enough purchases, not archived, blocked, blacklisted or tagged out,
-        without a reactivation opportunity in this company that is open or was
-        closed since their last purchase.
+        orders: customers at a dormant level (the levels' rule: by default, past their
+        own interval times the dormancy tolerance), with enough purchases, not
+        archived, blocked, blacklisted or tagged out, without a reactivation
+        opportunity in this company that is open or was closed since their last
+        purchase.
 
         :param after: (days overdue, id) of the last candidate of the previous batch
         """
@@ -345,7 +346,7 @@ class CrmTeam(models.Model):
                AND partner.last_purchase_date IS NOT NULL
                AND partner.purchase_interval_days > 0
                AND partner.purchase_count >= %(min_purchases)s
-               AND %(today)s - partner.last_purchase_date > partner.purchase_interval_days * %(tolerance)s
+               AND %(dormant)s
                -- One call-back per dormant spell: no reactivation opportunity open, none since
                -- the last purchase (contacts carry their company's facts). Not correlated, so
                -- that it is hashed once per query whatever the statistics say of crm_lead.
@@ -372,8 +373,7 @@ class CrmTeam(models.Model):
             company_id=company.id,
             of_company=self._reactivation_of_company(),
             min_purchases=settings["min_purchases"],
-            today=today,
-            tolerance=settings["tolerance"],
+            dormant=self.env["res.partner"]._get_level_condition("dormant"),
             excluded_tags=company.reactivation_excluded_category_ids.ids,
         )
         if after:
@@ -407,18 +407,16 @@ class CrmTeam(models.Model):
         """The current company's reactivation settings, empty ones as their defaults
         (a company created while the addon was not loaded has none)."""
         fnames = ["reactivation_min_purchases", "reactivation_weekly_capacity", "reactivation_assignment"]
-        self.env["res.company"].flush_model([*fnames, "level_dormant_tolerance"])
+        self.env["res.company"].flush_model(fnames)
         row = self.env.execute_query_dict(
             SQL(
                 """SELECT COALESCE(reactivation_min_purchases, %(min_purchases)s) AS min_purchases,
                           COALESCE(reactivation_weekly_capacity, %(capacity)s) AS capacity,
-                          COALESCE(reactivation_assignment, %(assignment)s) AS assignment,
-                          COALESCE(level_dormant_tolerance, %(tolerance)s) AS tolerance
+                          COALESCE(reactivation_assignment, %(assignment)s) AS assignment
                      FROM res_company WHERE id = %(company_id)s""",
                 min_purchases=DEFAULT_MIN_PURCHASES,
                 capacity=DEFAULT_WEEKLY_CAPACITY,
                 assignment=DEFAULT_ASSIGNMENT_RULE,
-                tolerance=DEFAULT_DORMANT_TOLERANCE,
                 company_id=self.env.company.id,
             )
         )[0]
