@@ -79,19 +79,28 @@ def elapsed_days(date_from, date_to, today):
     return max(0, min(elapsed, total)), total
 
 
+#: Share of a period lived through from which its pace so far says something of its end:
+#: earlier, one good or bad day would be multiplied by the days left.
+PACE_FROM_SHARE = 0.5
+
+
 def forecast(actual, pipeline, date_from, date_to, today):
-    """The figure expected at the period's end: the pace so far (``actual`` over the days
-    lived) extended to the whole period, plus the weighted ``pipeline`` of what remains.
+    """The revenue expected at the period's end: what is closed (``actual``) plus, for the
+    days left, the weighted ``pipeline`` due in the period (the open opportunities expected
+    to close by its end, each weighted by its probability: a committed deal counts almost
+    whole). From half the period on, the pace so far (``actual`` over the days lived)
+    extended over the days left counts instead when it is larger. Never both: the pace and
+    the pipeline each predict the same future deals.
 
     Before the period the forecast is the pipeline alone; once it has ended, the actual.
     """
     elapsed, total = elapsed_days(date_from, date_to, today)
-    if not total:
+    if not total or today > date_to:
         return actual
-    if today > date_to:
-        return actual
-    pace = actual * total / elapsed if elapsed else 0.0
-    return pace + pipeline
+    to_come = pipeline
+    if elapsed and elapsed >= total * PACE_FROM_SHARE:
+        to_come = max(pipeline, actual * (total - elapsed) / elapsed)
+    return actual + to_come
 
 
 def progress(actual, target):

@@ -1,8 +1,11 @@
+import logging
+
 from lxml import etree
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_amount, format_date
 
 from ...tools import PERIOD_KIND_SELECTION, forecast, period_kind
@@ -17,6 +20,11 @@ from ...tools.plans import (
     progress,
 )
 from .. import jobs
+
+_logger = logging.getLogger(__name__)
+
+#: Context key of the plans' screens: what they read is refreshed first (``_refresh_actuals_on_read``).
+FRESH_FIGURES_CONTEXT_KEY = "followup_fresh_figures"
 
 #: Targets of a plan, each with its actual figure.
 TARGET_FIELDS = (
@@ -183,14 +191,17 @@ class CrmSalesPlan(models.Model):
         string="Forecast",
         compute="_compute_actuals",
         store=True,
-        help="Revenue expected at the period's end: the pace so far extended to the period's end, "
-        "plus the weighted pipeline.",
+        help="Revenue expected at the period's end: the revenue so far, plus the weighted pipeline "
+        "(the open opportunities expected to close in the period, each counted at its probability). "
+        "From half the period on, the pace so far extended to the period's end counts instead of "
+        "the pipeline when it is larger; never both.",
     )
     actuals_date = fields.Datetime(
         string="Figures of",
         compute="_compute_actuals",
         store=True,
-        help="When the figures last changed: a refresh that finds the same figures leaves them as they are.",
+        help="When the figures last changed. They are checked against the sales data when the plans "
+        "are opened and every hour; a check that finds the same figures leaves this date as it is.",
     )
     # ---- achievement ----
     progress_active_customers = fields.Float(
@@ -407,6 +418,41 @@ class CrmSalesPlan(models.Model):
         result = super().get_view(view_id, view_type, **options)
         return self._get_view_for_plans_reader(result, view_type)
 
+    # ---- READS: the figures a person opens are current ----
+    # The screens of *Plan against actual* and *My plan* read with FRESH_FIGURES_CONTEXT_KEY
+    # in their context: the plans they show are refreshed first. These reads then need a
+    # read/write cursor (``_readonly = False``): Odoo would otherwise run them read-only and
+    # retry them, logging a warning, at the first figure written.
+
+    @api.model
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
+        self._refresh_actuals_on_read(domain)
+        return super().web_search_read(
+            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
+        )
+
+    web_search_read._readonly = False
+
+    def web_read(self, specification):
+        self._refresh_actuals_on_read()
+        return super().web_read(specification)
+
+    web_read._readonly = False
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        # The pivot reads read_group, the graph and a grouped list web_read_group (which reads it).
+        self._refresh_actuals_on_read(domain)
+        return super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+
+    read_group._readonly = False
+
+    @api.model
+    def web_read_group(self, domain, fields, groupby, limit=None, offset=0, orderby=False, lazy=True):
+        return super().web_read_group(domain, fields, groupby, limit=limit, offset=offset, orderby=orderby, lazy=lazy)
+
+    web_read_group._readonly = False
+
     # ---- ACTIONS ----
 
     def action_refresh_actuals(self):
@@ -419,11 +465,11 @@ class CrmSalesPlan(models.Model):
 
     @api.model
     def action_open_my_plan(self):
-        """*My plan*: the current user's plans of today's periods, figures refreshed; the
-        month's plan opens directly (the list, filtered on months, holds the others)."""
+        """*My plan*: the current user's plans of today's periods; the month's plan opens
+        directly (the list, filtered on months, holds the others). Its screens read the
+        figures fresh (``FRESH_FIGURES_CONTEXT_KEY`` in the action's context)."""
         today = fields.Date.today()
         plans = self.search([("user_id", "=", self.env.uid), ("date_from", "<=", today), ("date_to", ">=", today)])
-        plans._refresh_actuals()
         action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_crm_sales_plan_my")
         shown = plans.filtered(lambda plan: plan.period_kind == "month") or plans
         if len(shown) == 1:
@@ -437,8 +483,7 @@ class CrmSalesPlan(models.Model):
         plan that fails is logged and notified, the others are refreshed."""
         today = fields.Date.today()
         plans = self.search(
-            [("date_to", ">=", fields.Date.subtract(today, months=1)), ("date_from", "<=", today)],
-            order="company_id, id",
+            [("date_from", "<=", today), *self._get_refreshed_plans_domain(today)], order="company_id, id"
         )
         jobs.run_batches(
             self.env,
@@ -480,6 +525,43 @@ class CrmSalesPlan(models.Model):
             node.set("create", "0")
             result["arch"] = etree.tostring(node, encoding="unicode")
         return result
+
+    @api.model
+    def _get_refreshed_plans_domain(self, today):
+        """The plans whose figures are kept current (by the hourly job, and when they are
+        opened): those of periods not ended before the previous month. Older figures stay
+        as they were last computed (*Figures of*)."""
+        return [("date_to", ">=", fields.Date.subtract(today, months=1))]
+
+    def _refresh_actuals_on_read(self, domain=None):
+        """Before a screen of plans reads them (``FRESH_FIGURES_CONTEXT_KEY`` in the context):
+        refresh the figures of the plans it reads, ``self`` or those of ``domain``, among the
+        plans kept current (``_get_refreshed_plans_domain``). A plan that another transaction
+        is writing (a colleague's screen, the hourly job) is left to it, and a conflict
+        leaves the figures as they were: the screen shows them, it does not fail."""
+        if not self.env.context.get(FRESH_FIGURES_CONTEXT_KEY) or self.env.cr.readonly:
+            return
+        today = fields.Date.today()
+        if domain is not None:
+            plans = self.search([*(domain or []), *self._get_refreshed_plans_domain(today)])
+        else:
+            plans = self.exists().filtered_domain(self._get_refreshed_plans_domain(today))
+        # The figures are computed in superuser mode: only of plans the user may read.
+        plans = plans._filtered_access("read")
+        if not plans:
+            return
+        try:
+            with self.env.cr.savepoint():
+                rows = self.env.execute_query(
+                    SQL(
+                        "SELECT id FROM crm_sales_plan WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
+                        plans.ids,
+                    )
+                )
+                plans.browse(row[0] for row in rows)._refresh_actuals()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            # Another transaction changed these plans since this one began: its figures are as fresh.
+            _logger.info("Sales plan figures not refreshed on reading, a concurrent update: %s", error.pgcode)
 
     def _refresh_actuals(self):
         """Compute the figures of ``self`` again, set-based (one query per figure). A plan
