@@ -41,6 +41,7 @@ from . import test_contract_prepare
 from . import test_contract_send
 from . import test_contract_tour
 from . import test_contract_demo
+from . import test_contract_usability
 from . import test_jobs
 from . import test_engine_guards
 from . import test_upgrade

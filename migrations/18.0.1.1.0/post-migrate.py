@@ -36,6 +36,7 @@ def migrate(cr, version):
     _set_not_interested_reason(env)
     _activate_long_negotiation(env)
     _resequence_reactivation_stages(env)
+    _require_payment_in_work(env)
 
 
 def _ref(env, name):
@@ -80,3 +81,13 @@ def _resequence_reactivation_stages(env):
         if stage and stage.sequence == before:
             stage.sequence = now
             _logger.info("Stage %s of the reactivation team: sequence %s", stage.name, now)
+
+
+def _require_payment_in_work(env):
+    """*In work* is where the payment puts a deal: entering it by hand requires *Prepayment
+    received* too, as shipped since then. Only a stage that still requires nothing is changed."""
+    stage = _ref(env, "stage_in_work")
+    prepayment = _ref(env, "criterion_prepayment")
+    if stage and prepayment and not stage.required_criterion_ids:
+        stage.required_criterion_ids = prepayment
+        _logger.info("The stage %s requires %s", stage.name, prepayment.name)

@@ -11,3 +11,5 @@ from . import crm_lead_criterion
 from . import crm_lead
 from . import sale_order
 from . import mail_compose_message
+from . import ir_attachment
+from . import crm_stage
