@@ -174,7 +174,7 @@ def build(lang):
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
-    document.add_paragraph(text["totals"])
+    document.add_paragraph(text["totals"]).paragraph_format.space_before = Pt(6)
     document.add_paragraph(text["words"])
     document.add_paragraph(text["payment"])
     heading = document.add_paragraph(text["parties"])
