@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["crm", "sale_crm", "digest"],
-    "external_dependencies": {"python": ["docxtpl"], "bin": []},
+    "external_dependencies": {"python": ["docxtpl", "pytrovich"], "bin": []},
     "data": [
         "security/odoo_sales_followup_security.xml",
         "security/ir.model.access.csv",

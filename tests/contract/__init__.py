@@ -4,3 +4,4 @@ from . import test_contract_prepare
 from . import test_contract_send
 from . import test_contract_tools
 from . import test_contract_tour
+from . import test_contract_usability

@@ -31,7 +31,7 @@ class TestContractPrepare(ContractCommon):
             docx,
         )
         self.assertIn("and ООО «Акме» & Co <Co>, represented by its General Director Иван Петров", docx)
-        self.assertIn("Tax ID: 7701234567", docx)
+        self.assertIn("Tax ID (INN): 7701234567", docx)
         self.assertIn("KPP: 770101001", docx)
         self.assertIn("Correspondent account: 30101810400000000225", docx)
         self.assertIn("1 | Consulting day | 1 | Units |", docx)
@@ -57,7 +57,7 @@ class TestContractPrepare(ContractCommon):
         docx = self._docx_text(contract.docx_attachment_id)
         self.assertIn(f"ДОГОВОР № {contract.name}", docx)
         self.assertIn("одна тысяча двести тридцать четыре доллара 56 центов", docx)
-        self.assertIn("в лице General Director Иван Петров, действующего на основании the Charter", docx)
+        self.assertIn("в лице General Director Ивана Петрова, действующего на основании the Charter", docx)
 
     def test_missing_legal_data_is_listed_and_nothing_is_written(self):
         deal = self._contract_deal()
@@ -69,7 +69,7 @@ class TestContractPrepare(ContractCommon):
         self.assertEqual(
             caught.exception.args[0],
             'To prepare the contract of "Acme ERP rollout" with template "Sample contract", fill in: '
-            "Acme Corp: Tax ID (INN), Bank account, Bank, Bank identifier code (BIC), Correspondent account, "
+            "Acme Corp: Tax ID (INN), Bank account, Bank, BIC, Correspondent account, "
             "Signatory; YourCompany: Acting on the basis of.",
         )
         action = caught.exception.args[1]
@@ -155,6 +155,7 @@ class TestContractPrepare(ContractCommon):
         self.assertEqual(len(logs.records), 1)
         self.assertEqual(
             result["params"]["message"],
+            'Template "Sample contract", in English (US): the customer\'s language.\n'
             "No PDF: LibreOffice is not installed on the server (Debian package libreoffice-writer-nogui). "
             "The DOCX is ready.",
         )

@@ -12,3 +12,5 @@ from . import crm_lead
 from . import sale_order
 from . import mail_compose_message
 from . import crm_followup_digest
+from . import ir_attachment
+from . import crm_stage

@@ -37,6 +37,20 @@ class CrmLead(models.Model):
         # the form's defaults (default_type...) are not the contract's nor its files'
         return self.with_env(self.env(context=clean_context(self.env.context)))._action_prepare_contract()
 
+    def action_open_contract_prepare_wizard(self):
+        """*Prepare contract*: the window that shows the template the contract will use, in which
+        language and why, and lets the user choose another."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Prepare contract"),
+            "res_model": "followup.contract.prepare.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
     def action_send_contract(self):
         """Odoo's mail composer with the template *Contract and invoice*, the contract's PDF and
         the invoice (the deal's posted customer invoice, else the quotation's pro-forma) attached."""
@@ -139,11 +153,13 @@ class CrmLead(models.Model):
         orders = self.order_ids.filtered(lambda order: order.state != "cancel").sorted("id", reverse=True)
         return orders.filtered(lambda order: order.state == "sale")[:1] or orders[:1]
 
-    def _action_prepare_contract(self, order=None):
+    def _action_prepare_contract(self, order=None, template=None):
         """Check the legal data the template uses, number the contract (a sequence per company),
         render its DOCX and PDF and store them as its next version. Preparing again adds a version.
 
         :param order: the quotation to prepare from (default: :meth:`_get_contract_order`)
+        :param template: the template to use (default: the one
+            :meth:`~followup.contract.template._find_for_lead_with_reason` chooses)
         """
         self.ensure_one()
         self.check_access("write")
@@ -162,7 +178,19 @@ class CrmLead(models.Model):
                 )
             )
         Contract = self.env["followup.contract"]
-        template = self.env["followup.contract.template"].with_company(company)._find_for_lead(self)
+        Template = self.env["followup.contract.template"].with_company(company)
+        if template:
+            reason = _("chosen by %(user)s", user=self.env.user.name)
+            if template not in Template._get_templates_for_lead(self):
+                raise UserError(
+                    _(
+                        'Contract template "%(template)s" is not one of the company and sales team of "%(lead)s".',
+                        template=template.name,
+                        lead=self.name,
+                    )
+                )
+        else:
+            template, reason = Template._find_for_lead_with_reason(self)
         if not template:
             raise UserError(
                 _(
@@ -213,20 +241,31 @@ class CrmLead(models.Model):
             )
         context = Contract._get_render_context(self, order, template, contract.name)
         docx = Contract._render(template, context)
-        notices = contract._add_version(docx, "prepared", template)
+        used = _(
+            'Template "%(template)s", in %(lang)s: %(reason)s.',
+            template=template.name,
+            lang=Template._get_lang_name(template._get_contract_lang(self)),
+            reason=reason,
+        )
+        notices = contract._add_version(docx, "prepared", template, note=used)
         self.invalidate_recordset(["contract_ids", "contract_id", "contract_count", "contract_state"])
         if notices:
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",
-                "params": {"type": "warning", "message": "\n".join(notices), "sticky": True},
+                "params": {
+                    "type": "warning",
+                    "message": "\n".join([used, *notices]),
+                    "sticky": True,
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
             }
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("Contract %(number)s is ready.", number=contract.name),
+                "message": _("Contract %(number)s is ready. %(used)s", number=contract.name, used=used),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
@@ -308,12 +347,15 @@ class CrmLead(models.Model):
             if not work_stage or lead.stage_id != payment_stage:
                 continue
             if not lead._followup_move_or_note("stage", _("The payment was received"), stage=work_stage):
-                lead.message_post(
-                    body=_(
+                # in the salesperson's language; the subject says what happened in their inbox
+                notice = lead.with_context(lang=lead.user_id.lang or self.env.lang)
+                notice.message_post(
+                    body=notice.env._(
                         "Payment received: %(lead)s moved to %(stage)s; the work can start.",
                         lead=lead.name,
-                        stage=work_stage.name,
+                        stage=work_stage.with_env(notice.env).name,
                     ),
+                    subject=notice.env._("Payment received: %(lead)s", lead=lead.name),
                     partner_ids=lead.user_id.partner_id.ids,
                     message_type="comment",
                     subtype_xmlid="mail.mt_note",

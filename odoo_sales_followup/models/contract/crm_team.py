@@ -32,6 +32,25 @@ class CrmTeam(models.Model):
                         )
                     )
 
+    @api.constrains("contract_payment_stage_id", "contract_work_stage_id")
+    def _check_contract_path(self):
+        """A team's contract path must be one a deal can walk: its payment stage, entered when
+        the contract is sent, cannot require what only comes after (the payment, the signature);
+        its work stage, entered when the payment arrives, cannot be the payment stage."""
+        for team in self:
+            payment_stage = team._get_contract_payment_stage()
+            work_stage = team._get_contract_work_stage()
+            if payment_stage and payment_stage == work_stage:
+                raise ValidationError(
+                    _(
+                        'Sales team "%(team)s": its payment stage and its work stage are both "%(stage)s": a paid '
+                        "deal would have nowhere to go. Choose two stages on the team's Contracts tab.",
+                        team=team.name,
+                        stage=payment_stage.name,
+                    )
+                )
+            payment_stage._check_contract_payment_gates(team)
+
     def _get_contract_payment_stage(self):
         """Hook: the stage an opportunity of this team (or of no team) enters when its contract is sent."""
         return self[:1].contract_payment_stage_id or self.env.ref(

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools.misc import format_date, formatLang
 
-from ...tools import office
+from ...tools import office, ru_names
 from ...tools.amount_words import amount_in_words
 from ...tools.docx_clean import DocxCleanError, clean_docx
 from ...tools.docx_render import TemplateRenderError, render_docx, template_fields
@@ -47,13 +47,25 @@ PARTY_KEYS = (
     "bic",
     "corr_account",
     "signatory_name",
+    "signatory_name_genitive",
+    "signatory_initials",
     "signatory_position",
+    "signatory_position_genitive",
+    "signatory_acting",
     "signatory_basis",
     "email",
     "phone",
 )
 #: Party values that may stay empty (they fall back to another, or are a courtesy).
 PARTY_OPTIONAL = {"name", "legal_name", "address", "postal_address", "registry_label", "email", "phone"}
+#: Party values made from another: a template that uses them needs that one.
+PARTY_DERIVED = {
+    "inn": "vat",
+    "signatory_name_genitive": "signatory_name",
+    "signatory_initials": "signatory_name",
+    "signatory_position_genitive": "signatory_position",
+    "signatory_acting": "signatory_name",
+}
 #: Names a template uses that need a quotation on the opportunity.
 QUOTATION_NAMES = {"quotation", "lines", "amount_untaxed", "amount_tax", "amount_total", "amount_words"}
 
@@ -111,6 +123,23 @@ class FollowupContract(models.Model):
             )
         return self._download(self.pdf_attachment_id)
 
+    def action_send(self):
+        """*Send contract* of the opportunity: the composer with the contract and the invoice."""
+        self.ensure_one()
+        return self.lead_id.action_send_contract()
+
+    def action_mark_signed(self):
+        self.ensure_one()
+        return self.lead_id.with_context(contract_wizard_mode="sign").action_open_contract_wizard()
+
+    def action_upload_version(self):
+        self.ensure_one()
+        return self.lead_id.with_context(contract_wizard_mode="upload").action_open_contract_wizard()
+
+    def action_prepare_again(self):
+        self.ensure_one()
+        return self.lead_id.action_open_contract_prepare_wizard()
+
     def _download(self, attachment):
         return {
             "type": "ir.actions.act_url",
@@ -136,20 +165,21 @@ class FollowupContract(models.Model):
             raise UserError(_('Set the customer of "%(lead)s" before preparing its contract.', lead=lead.name))
         for root, partner in (("customer", customer), ("company", company.partner_id)):
             values = self._get_party_values(partner)
-            used = sorted(
-                {attr for name, attr in attributes if name == root and attr in PARTY_KEYS} - PARTY_OPTIONAL,
-                key=PARTY_KEYS.index,
-            )
-            empty = [attr for attr in used if not values.get(attr) and not self._is_optional(partner, attr)]
+            used = {
+                PARTY_DERIVED.get(attr, attr) for name, attr in attributes if name == root and attr in PARTY_KEYS
+            } - PARTY_OPTIONAL
+            empty = [
+                attr
+                for attr in sorted(used, key=PARTY_KEYS.index)
+                if not values.get(attr) and not self._is_optional(partner, attr)
+            ]
             if empty:
                 first_partner = first_partner or partner
                 missing.append(
                     _(
                         "%(partner)s: %(fields)s",
                         partner=partner.display_name,
-                        fields=", ".join(
-                            labels[attr] if attr != "ogrn" else values["registry_label"] for attr in empty
-                        ),
+                        fields=", ".join(labels[attr] for attr in empty),
                     )
                 )
         if names & QUOTATION_NAMES and not order:
@@ -164,15 +194,7 @@ class FollowupContract(models.Model):
         )
         if not first_partner:
             raise UserError(message)
-        action = {
-            "type": "ir.actions.act_window",
-            "name": _("Legal data"),
-            "res_model": "res.partner",
-            "res_id": first_partner.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
-        raise RedirectWarning(message, action, _("Open the legal data"))
+        raise RedirectWarning(message, first_partner._get_legal_data_action(), _("Open the legal data"))
 
     @api.model
     def _is_optional(self, partner, attr):
@@ -181,30 +203,30 @@ class FollowupContract(models.Model):
 
     @api.model
     def _get_party_labels(self):
-        return {
-            "vat": _("Tax ID"),
-            "inn": _("Tax ID (INN)"),
-            "kpp": _("KPP"),
-            "ogrn": _("Company ID"),
-            "legal_address": _("Legal address"),
-            "bank_account": _("Bank account"),
-            "bank_name": _("Bank"),
-            "bic": _("Bank identifier code (BIC)"),
-            "corr_account": _("Correspondent account"),
-            "signatory_name": _("Signatory"),
-            "signatory_position": _("Signatory's position"),
-            "signatory_basis": _("Acting on the basis of"),
-        }
+        """The names of the legal data, as the partner's *Legal data* tab shows them."""
+        return self.env["res.partner"]._get_legal_data_labels()
 
     @api.model
     def _get_party_values(self, partner):
-        """The plain values of a customer or of our company that a template receives."""
-        partner = partner.commercial_partner_id
+        """The plain values of a customer or of our company that a template receives, in the
+        language of the environment (the contract's): translated legal data, country and state
+        names, the address in that language's order, and in Russian the preamble's grammar."""
+        partner = partner.commercial_partner_id.with_env(self.env)
+        lang = (self.env.lang or "en_US").split("_")[0]
         # the first account with its bank, as a contract needs the bank's codes
         bank = partner.bank_ids.filtered("bank_id")[:1] or partner.bank_ids[:1]
-        registry_labels = partner._get_company_registry_labels()
         address = partner._get_contract_address()
         legal_address = partner.legal_address or address
+        name = partner.signatory_name or ""
+        position = partner.signatory_position or ""
+        if lang == "ru":
+            name_genitive = partner.signatory_name_genitive or ru_names.name_genitive(name, partner.signatory_gender)
+            position_genitive = partner.signatory_position_genitive or ru_names.position_genitive(position)
+            initials = ru_names.name_with_initials(name)
+            acting = ru_names.acting_participle(partner.signatory_gender) if name else ""
+        else:
+            name_genitive, position_genitive, initials = name, position, name
+            acting = self.env._("acting") if name else ""
         return {
             "name": partner.name or "",
             "legal_name": partner.legal_name or partner.name or "",
@@ -212,8 +234,7 @@ class FollowupContract(models.Model):
             "inn": partner.vat or "",
             "kpp": partner.kpp or "",
             "ogrn": partner.company_registry or "",
-            "registry_label": registry_labels.get(partner.country_id.code)
-            or (_("OGRN") if partner.country_id.code == "RU" else _("Company ID")),
+            "registry_label": self.env._("Company ID (OGRN)"),
             "address": address,
             "legal_address": legal_address,
             "postal_address": partner.postal_address or legal_address,
@@ -221,8 +242,12 @@ class FollowupContract(models.Model):
             "bank_name": bank.bank_id.name or "",
             "bic": bank.bank_id.bic or "",
             "corr_account": bank.bank_id.corr_account or "",
-            "signatory_name": partner.signatory_name or "",
-            "signatory_position": partner.signatory_position or "",
+            "signatory_name": name,
+            "signatory_name_genitive": name_genitive or "",
+            "signatory_initials": initials or "",
+            "signatory_position": position,
+            "signatory_position_genitive": position_genitive or "",
+            "signatory_acting": acting,
             "signatory_basis": partner.signatory_basis or "",
             "email": partner.email or "",
             "phone": partner.phone or "",
@@ -233,8 +258,10 @@ class FollowupContract(models.Model):
         """The plain values (strings, numbers, lists of dicts) a contract template receives:
         never records, so that a template cannot call a method."""
         company = lead.company_id or self.env.company
-        lang = template.lang or lead.partner_id.lang or self.env.lang or "en_US"
-        env = self.with_context(lang=lang).env
+        lang = template._get_contract_lang(lead)
+        # everything in the template's language: labels, country names, dates, words
+        contract_model = self.with_context(lang=lang)
+        env = contract_model.env
         currency = order.currency_id or company.currency_id
         today = fields.Date.context_today(self)
 
@@ -261,8 +288,8 @@ class FollowupContract(models.Model):
                 }
             )
         return {
-            "customer": self._get_party_values(lead.partner_id),
-            "company": self._get_party_values(company.partner_id),
+            "customer": contract_model._get_party_values(lead.partner_id),
+            "company": contract_model._get_party_values(company.partner_id),
             "contract": {"number": number, "date": format_date(env, today)},
             "opportunity": {
                 "name": lead.name or "",
@@ -342,7 +369,7 @@ class FollowupContract(models.Model):
                 )
             return None, _("No PDF: LibreOffice could not convert the document. The DOCX is ready.")
 
-    def _add_version(self, docx, origin, template=None, file_name=None):
+    def _add_version(self, docx, origin, template=None, file_name=None, note=None):
         """Store ``docx`` and its PDF as the next version of this contract: attachments of the
         opportunity (its chatter shows them) linked to the version. The document is cleaned
         first (:func:`clean_docx`): what could read a file or fetch an address is removed and
@@ -395,7 +422,7 @@ class FollowupContract(models.Model):
         else:
             body = _("Contract %(number)s: version %(version)s prepared.", number=self.name, version=number)
         notices = [notice for notice in (self._describe_removed(removed), no_pdf) if notice]
-        for notice in notices:
+        for notice in [note, *notices] if note else notices:
             body = Markup("%s<br/>%s") % (body, notice)
         self.lead_id.message_post(body=body, attachment_ids=(docx_attachment | pdf_attachment).ids)
         return notices

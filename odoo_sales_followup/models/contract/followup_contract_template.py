@@ -124,9 +124,9 @@ class FollowupContractTemplate(models.Model):
         return message
 
     @api.model
-    def _find_for_lead(self, lead):
-        """The template for ``lead``: of its company (or shared), its team (or every team),
-        in its customer's language when there is one, else the first."""
+    def _get_templates_for_lead(self, lead):
+        """The templates ``lead`` may use: of its company (or shared), its team's first (or
+        every team's)."""
         templates = self.search(
             [
                 ("company_id", "in", [False, lead.company_id.id or self.env.company.id]),
@@ -135,6 +135,42 @@ class FollowupContractTemplate(models.Model):
                 ("team_ids", "in", lead.team_id.ids),
             ]
         )
-        lang = lead.partner_id.lang or self.env.lang
+        in_team = templates.filtered(lambda template: lead.team_id in template.team_ids)
+        return in_team + (templates - in_team)
+
+    @api.model
+    def _find_for_lead(self, lead):
+        """The template for ``lead`` (see :meth:`_find_for_lead_with_reason`)."""
+        return self._find_for_lead_with_reason(lead)[0]
+
+    @api.model
+    def _find_for_lead_with_reason(self, lead):
+        """``(template, why it was chosen)``: of the lead's team if it has any, in the customer's
+        language, else in the language of the customer's country (Russia: Russian), else the
+        first."""
+        templates = self._get_templates_for_lead(lead)
         in_team = templates.filtered(lambda template: lead.team_id in template.team_ids) or templates
-        return in_team.filtered(lambda template: template.lang == lang)[:1] or in_team[:1]
+        customer = lead.partner_id.commercial_partner_id
+        lang = lead.partner_id.lang or customer.lang
+        if lang and (found := in_team.filtered(lambda template: template.lang == lang)[:1]):
+            return found, _("the customer's language")
+        country_lang = self._get_country_lang(customer.country_id)
+        if country_lang and (found := in_team.filtered(lambda template: template.lang == country_lang)[:1]):
+            return found, _("the language of the customer's country, %(country)s", country=customer.country_id.name)
+        return in_team[:1], _("none is in the customer's language: the first template")
+
+    @api.model
+    def _get_country_lang(self, country):
+        """The code of an active language of ``country`` (ru_RU for Russia), or None."""
+        if not country.code:
+            return None
+        codes = [code for code, _name in self.env["res.lang"].get_installed()]
+        return next((code for code in codes if code.endswith(f"_{country.code}")), None)
+
+    @api.model
+    def _get_lang_name(self, code):
+        return dict(self.env["res.lang"].get_installed()).get(code, code)
+
+    def _get_contract_lang(self, lead):
+        """The language a contract of ``lead`` is written in: the template's."""
+        return self.lang or lead.partner_id.lang or self.env.lang or "en_US"

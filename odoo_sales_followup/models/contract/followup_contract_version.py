@@ -13,5 +13,7 @@ class FollowupContractVersion(models.Model):
     docx_attachment_id = fields.Many2one("ir.attachment", string="Document (DOCX)", readonly=True)
     pdf_attachment_id = fields.Many2one("ir.attachment", string="PDF", readonly=True)
     template_id = fields.Many2one("followup.contract.template", string="Template", readonly=True)
-    lead_id = fields.Many2one(related="contract_id.lead_id", store=True, index=True)
+    # cascade: the version goes with its opportunity (a "set null" would update a row its
+    # contract's own cascade deletes in the same statement)
+    lead_id = fields.Many2one(related="contract_id.lead_id", store=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)

@@ -13,6 +13,9 @@ class ResCompany(models.Model):
     signatory_name = fields.Char(related="partner_id.signatory_name", readonly=False)
     signatory_position = fields.Char(related="partner_id.signatory_position", readonly=False)
     signatory_basis = fields.Char(related="partner_id.signatory_basis", readonly=False)
+    signatory_gender = fields.Selection(related="partner_id.signatory_gender", readonly=False)
+    signatory_name_genitive = fields.Char(related="partner_id.signatory_name_genitive", readonly=False)
+    signatory_position_genitive = fields.Char(related="partner_id.signatory_position_genitive", readonly=False)
     contract_upload_max_mb = fields.Integer(
         string="Contract uploads up to (MB)",
         default=10,
