@@ -2,13 +2,13 @@ from datetime import date, timedelta
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.tools import (
+from ...odoo_sales_followup.tools import (
     DEFAULT_WORKDAYS,
     MAX_DELAY_DAYS,
     add_business_days,
     add_delay,
 )
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.tools.business_days import SEARCH_LIMIT
+from ...odoo_sales_followup.tools.business_days import SEARCH_LIMIT
 
 # November 2026: Friday the 20th, weekend 21-22, Monday the 23rd.
 FRIDAY = date(2026, 11, 20)

@@ -3,8 +3,7 @@ from unittest.mock import patch
 from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.chains.followup_chain import FollowupChain
-
+from ...odoo_sales_followup.models.chains.followup_chain import FollowupChain
 from ..common_chains import FRIDAY, ChainCommon
 
 JOBS_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"

@@ -69,13 +69,15 @@ class TestQuotationChains(ChainCommon):
         )
         self.assertEqual(order.followup_run_ids, run)
         # sent again: the chain already runs, none more
-        order.with_context(mark_so_as_sent=True).message_post(body="Reminder")
+        reminder = "Reminder"  # what the customer reads, not a term of the addon
+        order.with_context(mark_so_as_sent=True).message_post(body=reminder)
         self.assertEqual(self._runs(order), run)
 
     def test_send_by_email_starts_the_chain(self):
         order = self._bare_quotation()
         # what the email composer of "Send by email" does when the email goes
-        order.with_context(mark_so_as_sent=True).message_post(body="Your quotation")
+        email = "Your quotation"  # what the customer reads, not a term of the addon
+        order.with_context(mark_so_as_sent=True).message_post(body=email)
         self.assertEqual(order.state, "sent")
         self.assertEqual(self._runs(order).chain_id, self.chain)
 

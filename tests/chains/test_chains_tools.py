@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.tools import add_business_days, add_delay
+from ...odoo_sales_followup.tools import add_business_days, add_delay
 
 # November 2026: Friday the 20th, weekend 21-22, Monday the 23rd.
 FRIDAY = date(2026, 11, 20)

@@ -5,8 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partner import LEVEL_FACTS
-
+from ...odoo_sales_followup.models.levels.res_partner import LEVEL_FACTS
 from ..common import RelationshipLevelCommon
 
 

@@ -5,9 +5,8 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.hooks import post_init_hook
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.tools import level_change_cause
-
+from ...odoo_sales_followup.hooks import post_init_hook
+from ...odoo_sales_followup.tools import level_change_cause
 from ..common import RelationshipLevelCommon, load_russian
 
 

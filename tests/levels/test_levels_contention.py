@@ -5,8 +5,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partner import ResPartner
-
+from ...odoo_sales_followup.models.levels.res_partner import ResPartner
 from ..common import RelationshipLevelCommon
 
 QUEUE_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partner_level_queue"

@@ -8,9 +8,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.models import jobs
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partner import LEVEL_FACTS, ResPartner
 
+from ...odoo_sales_followup.models import jobs
+from ...odoo_sales_followup.models.levels.res_partner import LEVEL_FACTS, ResPartner
 from ..common import RelationshipLevelCommon
 
 ENGINE_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.levels.res_partner"

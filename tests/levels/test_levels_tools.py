@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.tools import relationship_level, typical_interval
+from ...odoo_sales_followup.tools import relationship_level, typical_interval
 
 
 @tagged("post_install", "-at_install", "sales_followup_levels")

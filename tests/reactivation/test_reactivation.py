@@ -9,8 +9,8 @@ from odoo.tests import BaseCase, Form, tagged, users
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.tools import ReactivationAssigner, reactivation_priority
 
+from ...odoo_sales_followup.tools import ReactivationAssigner, reactivation_priority
 from ..common import load_russian
 from ..common_reactivation import ReactivationCommon
 

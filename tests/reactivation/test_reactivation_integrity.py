@@ -7,9 +7,9 @@ from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.models import jobs
-from odoo.addons.odoo_sales_followup.odoo_sales_followup.models.reactivation.crm_team import CrmTeam
 
+from ...odoo_sales_followup.models import jobs
+from ...odoo_sales_followup.models.reactivation.crm_team import CrmTeam
 from ..common_reactivation import ReactivationCommon
 
 JOBS_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"
