@@ -47,7 +47,6 @@ def migrate(cr, version):
     _date_closed_reactivations(env)
     _run_quotation_chains_on_quotations(env)
     _convert_proposal_followup(env)
-    _require_payment_in_work(env)
 
 
 def _ref(env, name):
@@ -128,13 +127,3 @@ def _convert_proposal_followup(env):
     if chain and chain.with_context(lang="en_US").name == PROPOSAL_NAME:
         chain.with_context(lang="en_US").write({"name": QUOTATION_NAME, "description": QUOTATION_DESCRIPTION})
         _logger.info("The shipped chain %s is now %s", PROPOSAL_NAME, QUOTATION_NAME)
-
-
-def _require_payment_in_work(env):
-    """*In work* is where the payment puts a deal: entering it by hand requires *Prepayment
-    received* too, as shipped since then. Only a stage that still requires nothing is changed."""
-    stage = _ref(env, "stage_in_work")
-    prepayment = _ref(env, "criterion_prepayment")
-    if stage and prepayment and not stage.required_criterion_ids:
-        stage.required_criterion_ids = prepayment
-        _logger.info("The stage %s requires %s", stage.name, prepayment.name)

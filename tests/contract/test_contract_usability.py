@@ -78,6 +78,8 @@ class TestContractPath(ContractCommon):
             self.stage_payment_receipt.required_criterion_ids = self.contract_signed
 
     def test_in_work_by_hand_requires_the_payment(self):
+        # as the demo's Projects team has it: the payment puts a deal in work; by hand, it enters paid
+        self.stage_in_work.required_criterion_ids = self.env.ref("odoo_sales_followup.criterion_prepayment")
         deal = self._contract_deal()
         self._prepare(deal)
         self._send(deal)
