@@ -1,5 +1,6 @@
 # Shared mechanisms first: the capabilities' models inherit them.
 from . import engine_fields
+from . import company_days
 from . import crm_lead
 
 # One package per capability; the order is the order of their extensions of shared

@@ -1,3 +1,4 @@
+from . import company_days
 from .business_days import DEFAULT_WORKDAYS, MAX_DELAY_DAYS, add_business_days, add_delay, is_business_day
 from .reactivation import ASSIGNMENT_RULES, ReactivationAssigner, reactivation_priority
 from .relationship_level import LEVEL_SELECTION, LEVELS, level_change_cause, relationship_level, typical_interval

@@ -1,0 +1,28 @@
+"""The company's days: dates in the time zone of its working calendar. Pure functions."""
+
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def zone(tz_name):
+    """The time zone named ``tz_name``; UTC when it is empty or unknown."""
+    try:
+        return ZoneInfo(tz_name) if tz_name else timezone.utc
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def local_day(moment, tz_name):
+    """The date, in ``tz_name``, of ``moment``: a naive UTC datetime, as Odoo stores them."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(zone(tz_name)).date()
+
+
+def day_start(day, tz_name):
+    """The naive UTC datetime at which ``day`` begins in ``tz_name``."""
+    start = datetime.combine(day, time.min, tzinfo=zone(tz_name))
+    return start.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def day_bounds(first, last, tz_name):
+    """``[begin, end)`` in naive UTC datetimes of the days ``first`` to ``last`` in ``tz_name``."""
+    return day_start(first, tz_name), day_start(last + timedelta(days=1), tz_name)
