@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["crm", "sale_crm", "digest"],
-    "external_dependencies": {"python": ["docxtpl", "pytrovich"], "bin": []},
+    "external_dependencies": {"python": ["docxtpl", "pytrovich", "holidays"], "bin": []},
     "data": [
         "security/odoo_sales_followup_security.xml",
         "security/ir.model.access.csv",
@@ -33,6 +33,7 @@
         "views/reactivation_crm_reactivation_report_views.xml",
         "views/reactivation_scan_wizard_views.xml",
         "views/res_config_settings_views.xml",
+        "views/production_calendar_views.xml",
         "views/chains_followup_chain_views.xml",
         "views/chains_followup_chain_run_views.xml",
         "views/chains_followup_chain_wizard_views.xml",

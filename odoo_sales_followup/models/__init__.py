@@ -1,6 +1,10 @@
 # Shared mechanisms first: the capabilities' models inherit them.
 from . import engine_fields
 from . import company_days
+from . import resource_calendar_workday
+from . import resource_calendar
+from . import production_calendar
+from . import res_config_settings
 from . import crm_lead
 
 # One package per capability; the order is the order of their extensions of shared

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..tools import company_days
+from ..tools import DEFAULT_WORKDAYS, BusinessDays, company_days, next_business_day
 
 
 class ResCompany(models.Model):
@@ -26,3 +26,45 @@ class ResCompany(models.Model):
     def _get_followup_day_bounds(self, first, last=None):
         """``[begin, end)`` in naive UTC datetimes of the company's days ``first`` to ``last``."""
         return company_days.day_bounds(first, last or first, self._get_followup_tz())
+
+    def _get_followup_business_days(self, first=None, last=None):
+        """The company's working calendar as the business-day arithmetic reads it, a
+        ``tools.BusinessDays``: its working weekdays (Monday to Friday without a calendar),
+        its days off (the calendar's global time off, each day whose noon it covers in the
+        calendar's time zone) and its moved working days, of the days ``first`` to ``last``
+        when given (all of them otherwise).
+
+        The one reader of the calendar: chains, after-sale and reactivation calls count
+        their business days with what it returns (``add_delay(start, delay, unit, *days)``).
+        """
+        self.ensure_one()
+        # sudo: the company's calendar decides the due dates of whoever plans an activity in
+        # it (a chain of another company's document, a cron); only dates leave this method
+        calendar = self.sudo().resource_calendar_id
+        if not calendar:
+            return BusinessDays()
+        workdays = frozenset(int(day) for day in calendar.attendance_ids.mapped("dayofweek")) or DEFAULT_WORKDAYS
+        leave_domain = [("calendar_id", "=", calendar.id), ("resource_id", "=", False)]
+        workday_domain = [("calendar_id", "=", calendar.id)]
+        if first:
+            leave_domain.append(("date_to", ">=", self._get_followup_day_bounds(first)[0]))
+            workday_domain.append(("date", ">=", first))
+        if last:
+            leave_domain.append(("date_from", "<", self._get_followup_day_bounds(last)[1]))
+            workday_domain.append(("date", "<=", last))
+        tz = calendar.tz or "UTC"
+        holidays = set()
+        for leave in self.env["resource.calendar.leaves"].sudo().search_fetch(leave_domain, ["date_from", "date_to"]):
+            holidays.update(company_days.covered_days(leave.date_from, leave.date_to, tz))
+        extra = self.env["resource.calendar.workday"].sudo().search_fetch(workday_domain, ["date"]).mapped("date")
+        return BusinessDays(workdays, frozenset(holidays), frozenset(extra))
+
+    def _get_followup_business_date(self, day, business_days=None):
+        """``day`` when it is a business day of the company's calendar, else the next one:
+        where a due date counted in calendar days lands (after-sale and reactivation calls).
+        ``business_days``: the calendar already read, for a batch. A calendar without
+        business days leaves ``day`` as it is."""
+        try:
+            return next_business_day(day, *(business_days or self._get_followup_business_days(first=day)))
+        except ValueError:
+            return day

@@ -3,6 +3,7 @@
 import bisect
 from datetime import timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 DAYS_OF_WEEK = frozenset(range(7))
 
@@ -18,18 +19,32 @@ MAX_DELAY_DAYS = 3650
 SEARCH_LIMIT = 3660
 
 
-def is_business_day(day, workdays=DEFAULT_WORKDAYS, holidays=()):
-    """Whether ``day`` is a working weekday of the calendar and not one of its holidays."""
-    return day.weekday() in workdays and day not in holidays
+class BusinessDays(NamedTuple):
+    """A working calendar as the arithmetic reads it: ``workdays`` the working weekdays
+    (``date.weekday()`` numbers), ``holidays`` the dates off, ``extra_workdays`` the dates
+    worked although their weekday is not. Unpacks into the functions' last arguments:
+    ``add_delay(start, delay, unit, *calendar)``."""
+
+    workdays: frozenset = DEFAULT_WORKDAYS
+    holidays: frozenset = frozenset()
+    extra_workdays: frozenset = frozenset()
 
 
-def add_business_days(start, days, workdays=DEFAULT_WORKDAYS, holidays=()):
+def is_business_day(day, workdays=DEFAULT_WORKDAYS, holidays=(), extra_workdays=()):
+    """Whether ``day`` is a business day of the calendar: a working weekday or one of its
+    moved working days (a Saturday worked instead of a holiday), and not one of its holidays."""
+    return (day.weekday() in workdays or day in extra_workdays) and day not in holidays
+
+
+def add_business_days(start, days, workdays=DEFAULT_WORKDAYS, holidays=(), extra_workdays=()):
     """The ``days``-th business day after ``start``.
 
     With 0, ``start`` itself when it is a business day, else the next business day.
-    ``workdays`` are ``date.weekday()`` numbers, ``holidays`` a set of dates.
-    Whole weeks are counted at once and holidays one by one, so the cost grows with
-    the holidays crossed, not with ``days``.
+    ``workdays`` are ``date.weekday()`` numbers, ``holidays`` a set of dates,
+    ``extra_workdays`` the dates worked although their weekday is not (a holiday wins
+    over a moved working day).
+    Whole weeks are counted at once and holidays and moved working days one by one, so
+    the cost grows with the days crossed that are exceptions, not with ``days``.
     Raises ValueError on a negative number, on a calendar without business days, when
     more than ``SEARCH_LIMIT`` days in a row are not business days, and past the last
     date Python knows.
@@ -42,25 +57,33 @@ def add_business_days(start, days, workdays=DEFAULT_WORKDAYS, holidays=()):
     if not workdays <= DAYS_OF_WEEK:
         raise ValueError("working days are weekday numbers, from 0 (Monday) to 6 (Sunday)")
     week = _week(workdays)
-    closed = _closed_working_days(frozenset(holidays), workdays)
+    exceptions, extra = _exceptions(frozenset(holidays), frozenset(extra_workdays), workdays)
     try:
         # The (days + 1)-th business day counted from the day before ``start``:
         # ``start`` itself when it is one and ``days`` is 0.
         day = start - timedelta(days=1)
         remaining = days + 1
         run_begin = start  # the first day of the days off in a row that end the count so far
-        for index in range(bisect.bisect_right(closed, day), len(closed)):
-            # Whole weeks up to the next holiday, the business days before it, then on after it.
-            holiday = closed[index]
-            passed = week.count(day, holiday) - 1
+        for index in range(bisect.bisect_right(exceptions, day), len(exceptions)):
+            # Whole weeks up to the next exception, the business days before it, then the
+            # exception itself: a holiday closes a working weekday, a moved working day opens
+            # a day off.
+            exception = exceptions[index]
+            opens = exception in extra
+            passed = week.count(day, exception) - (not opens)
             if passed >= remaining:
                 break
             if passed:
                 remaining -= passed
-                run_begin = week.previous(holiday) + timedelta(days=1)
-            elif (holiday - run_begin).days >= SEARCH_LIMIT:
+                run_begin = week.previous(exception) + timedelta(days=1)
+            if opens:
+                remaining -= 1
+                if not remaining:
+                    return exception
+                run_begin = exception + timedelta(days=1)
+            elif not passed and (exception - run_begin).days >= SEARCH_LIMIT:
                 raise ValueError("no business day in the calendar")
-            day = holiday
+            day = exception
         target = week.add(day, remaining)
     except OverflowError:
         raise ValueError("the date is beyond the last day of the calendar") from None
@@ -69,7 +92,7 @@ def add_business_days(start, days, workdays=DEFAULT_WORKDAYS, holidays=()):
     return target
 
 
-def add_delay(start, delay, unit, workdays=DEFAULT_WORKDAYS, holidays=()):
+def add_delay(start, delay, unit, workdays=DEFAULT_WORKDAYS, holidays=(), extra_workdays=()):
     """``start`` plus ``delay`` calendar days (unit ``days``) or business days (``business_days``).
 
     Raises ValueError on a negative delay or one longer than ``MAX_DELAY_DAYS``.
@@ -79,18 +102,28 @@ def add_delay(start, delay, unit, workdays=DEFAULT_WORKDAYS, holidays=()):
     if delay > MAX_DELAY_DAYS:
         raise ValueError(f"a delay is at most {MAX_DELAY_DAYS} days")
     if unit == "business_days":
-        return add_business_days(start, delay, workdays, holidays)
+        return add_business_days(start, delay, workdays, holidays, extra_workdays)
     return start + timedelta(days=delay)
+
+
+def next_business_day(day, workdays=DEFAULT_WORKDAYS, holidays=(), extra_workdays=()):
+    """``day`` when it is a business day, else the first business day after it: where a due
+    date counted in calendar days lands when it falls on a day off."""
+    return add_business_days(day, 0, workdays, holidays, extra_workdays)
 
 
 # ---- private helpers ----
 
 
 @lru_cache(maxsize=64)
-def _closed_working_days(holidays, workdays):
-    """The holidays that fall on working weekdays (the others change nothing), sorted.
-    Cached: a company's calendar is the same frozenset for every run it schedules."""
-    return tuple(sorted(day for day in holidays if day.weekday() in workdays))
+def _exceptions(holidays, extra_workdays, workdays):
+    """The days that break the week, sorted: the holidays that fall on working weekdays and
+    the moved working days that fall on other weekdays and are no holiday (the others change
+    nothing); and the set of the latter. Cached: a company's calendar is the same frozensets
+    for every run it schedules."""
+    extra = frozenset(day for day in extra_workdays if day.weekday() not in workdays and day not in holidays)
+    closed = (day for day in holidays if day.weekday() in workdays)
+    return tuple(sorted({*closed, *extra})), extra
 
 
 @lru_cache(maxsize=16)

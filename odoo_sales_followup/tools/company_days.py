@@ -26,3 +26,19 @@ def day_start(day, tz_name):
 def day_bounds(first, last, tz_name):
     """``[begin, end)`` in naive UTC datetimes of the days ``first`` to ``last`` in ``tz_name``."""
     return day_start(first, tz_name), day_start(last + timedelta(days=1), tz_name)
+
+
+def covered_days(begin, end, tz_name):
+    """The dates, in ``tz_name``, whose noon lies within ``[begin, end]`` (naive UTC
+    datetimes): the days a time off makes days off, whatever time zone it was entered in."""
+    first, last = local_day(begin, tz_name), local_day(end, tz_name)
+    if _noon(first, tz_name) < begin:
+        first += timedelta(days=1)
+    if _noon(last, tz_name) > end:
+        last -= timedelta(days=1)
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def _noon(day, tz_name):
+    noon = datetime.combine(day, time(12), tzinfo=zone(tz_name))
+    return noon.astimezone(timezone.utc).replace(tzinfo=None)

@@ -2,6 +2,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ...odoo_sales_followup.tools import next_business_day
 from ..common_criteria import SuccessCriteriaCommon
 
 
@@ -11,7 +12,10 @@ class TestAfterSaleCare(SuccessCriteriaCommon):
         self._override(deal, self.stage_won, reason="Won on the phone")
 
     def _in_days(self, deal, days):
-        return fields.Date.add(fields.Date.context_today(deal), days=days)
+        """``days`` days from today, on a business day of the company's calendar (the next one
+        when it falls on a weekend)."""
+        due = fields.Date.add(fields.Date.context_today(deal), days=days)
+        return next_business_day(due, *self.company._get_followup_business_days())
 
     def test_after_sale_call_planned_when_won(self):
         deal = self._deal()

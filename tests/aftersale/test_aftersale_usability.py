@@ -2,6 +2,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ...odoo_sales_followup.tools import next_business_day
 from ..common_criteria import SuccessCriteriaCommon
 
 
@@ -59,7 +60,8 @@ class TestAfterSaleCallDue(SuccessCriteriaCommon):
         today = fields.Date.context_today(deal)
         deal = deal.with_user(self.salesman)
         self.assertEqual(deal.after_sale_call_date, today)
-        self.assertEqual(deal.after_sale_call_due, fields.Date.add(today, days=14))
+        due = next_business_day(fields.Date.add(today, days=14), *self.company._get_followup_business_days())
+        self.assertEqual(deal.after_sale_call_due, due)
         deal.activity_ids.date_deadline = fields.Date.add(today, days=20)
         self.assertEqual(deal.after_sale_call_due, fields.Date.add(today, days=20), "the call moved")
         deal.activity_ids.action_feedback(feedback="All fine")

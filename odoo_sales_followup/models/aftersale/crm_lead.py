@@ -187,9 +187,16 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id("crm.lead")
         vals_list = []
+        business_days = {}
         for lead in leads:
+            company = lead.company_id or self.env.company
             # the settings refuse a delay out of bounds; a value stored before that cannot overflow the date
-            delay = min(max((lead.company_id or self.env.company).after_sale_delay_days, 0), MAX_AFTER_SALE_DELAY_DAYS)
+            delay = min(max(company.after_sale_delay_days, 0), MAX_AFTER_SALE_DELAY_DAYS)
+            due = today + timedelta(days=delay)
+            if company not in business_days:
+                business_days[company] = company._get_followup_business_days(first=due)
+            # due on a business day of the company's calendar: the next one after a holiday
+            due = company._get_followup_business_date(due, business_days[company])
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -197,7 +204,7 @@ class CrmLead(models.Model):
                     "activity_type_id": call_type.id,
                     "summary": call_type.summary or call_type.name,
                     "note": call_type.default_note,
-                    "date_deadline": today + timedelta(days=delay),
+                    "date_deadline": due,
                     "user_id": lead.user_id.id or self.env.uid,
                 }
             )

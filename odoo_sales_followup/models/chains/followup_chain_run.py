@@ -1,13 +1,12 @@
 import logging
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
-from ...tools import DEFAULT_WORKDAYS, add_delay
+from ...tools import BusinessDays, add_delay
 from .. import jobs
 from .followup_chain import OPEN_STATES
 
@@ -48,19 +47,11 @@ ENGINE_FIELDS = (
 
 
 class BusinessCalendars(dict):
-    """{company: (working weekdays, holidays)} of companies' working calendars, read
-    when first asked for (only steps counted in business days need them)."""
+    """{company: tools.BusinessDays} of companies' working calendars, read when first asked
+    for (only steps counted in business days need them)."""
 
     def __missing__(self, company):
-        calendar = company.resource_calendar_id
-        workdays = frozenset(int(day) for day in calendar.attendance_ids.mapped("dayofweek")) or DEFAULT_WORKDAYS
-        holidays = set()
-        for leave in calendar.global_leave_ids.filtered(lambda leave: not leave.resource_id):
-            day = leave.date_from.date()
-            while day <= leave.date_to.date():
-                holidays.add(day)
-                day += timedelta(days=1)
-        self[company] = (workdays, frozenset(holidays))
+        self[company] = company._get_followup_business_days() if company else BusinessDays()
         return self[company]
 
 
@@ -439,9 +430,9 @@ class FollowupChainRun(models.Model):
                 start = due_date
             else:
                 start = run.date_start
-            workdays, holidays = calendars[run.company_id] if unit == "business_days" else (DEFAULT_WORKDAYS, ())
+            business_days = calendars[run.company_id] if unit == "business_days" else BusinessDays()
             try:
-                deadline = add_delay(start, delay, unit, workdays, holidays)
+                deadline = add_delay(start, delay, unit, *business_days)
             except ValueError:
                 _logger.warning("Chain run %s: no business day in the calendar of %s", run.id, run.company_id.name)
                 broken.append(run.id)

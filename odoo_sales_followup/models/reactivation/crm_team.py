@@ -283,6 +283,8 @@ class CrmTeam(models.Model):
         activity_type = self.env.ref("odoo_sales_followup.mail_activity_type_reactivation_call")
         model_id = self.env["ir.model"]._get_id("crm.lead")
         deadline = activity_type._get_date_deadline()
+        # due on a business day of the company's calendar: the next one after a holiday
+        deadline = (self.company_id or self.env.company)._get_followup_business_date(deadline)
         # No "assigned to you" email per call: the assignees get one summary per scan.
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
