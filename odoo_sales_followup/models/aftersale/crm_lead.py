@@ -184,10 +184,12 @@ class CrmLead(models.Model):
         call_type = self._get_after_sale_call_type()
         if not call_type:
             return
-        today = fields.Date.context_today(self)
+        # today is the day of the deal's company
+        today_of = {company: company._get_followup_today() for company in leads.company_id | self.env.company}
         model_id = self.env["ir.model"]._get_id("crm.lead")
         vals_list = []
         for lead in leads:
+            today = today_of[lead.company_id or self.env.company]
             # the settings refuse a delay out of bounds; a value stored before that cannot overflow the date
             delay = min(max((lead.company_id or self.env.company).after_sale_delay_days, 0), MAX_AFTER_SALE_DELAY_DAYS)
             vals_list.append(
@@ -206,4 +208,5 @@ class CrmLead(models.Model):
         self.env["mail.activity"].sudo().with_env(self.env(context=clean_context(self.env.context), su=True)).create(
             vals_list
         )
-        leads.sudo().after_sale_call_date = today
+        for today, planned in leads.grouped(lambda lead: today_of[lead.company_id or self.env.company]).items():
+            planned.sudo().after_sale_call_date = today
