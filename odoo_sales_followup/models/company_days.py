@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import DEFAULT_WORKDAYS, BusinessDays, company_days, next_business_day
 
@@ -13,7 +14,9 @@ class ResCompany(models.Model):
         is a day of this time zone.
         """
         self.ensure_one()
-        return self.resource_calendar_id.tz or "UTC"
+        # sudo: the time zone of a document's company dates it, whoever reads the document
+        # (a user of another company of a shared partner, a calendar of another company).
+        return company_days.zone_name(self.sudo().resource_calendar_id.tz)
 
     def _get_followup_today(self):
         """Today in the company's time zone."""
@@ -52,7 +55,7 @@ class ResCompany(models.Model):
         if last:
             leave_domain.append(("date_from", "<", self._get_followup_day_bounds(last)[1]))
             workday_domain.append(("date", "<=", last))
-        tz = calendar.tz or "UTC"
+        tz = self._get_followup_tz()
         holidays = set()
         for leave in self.env["resource.calendar.leaves"].sudo().search_fetch(leave_domain, ["date_from", "date_to"]):
             holidays.update(company_days.covered_days(leave.date_from, leave.date_to, tz))
@@ -68,3 +71,32 @@ class ResCompany(models.Model):
             return next_business_day(day, *(business_days or self._get_followup_business_days(first=day)))
         except ValueError:
             return day
+    @api.model
+    def _get_followup_days_sql(self, alias="company_day"):
+        """SQL of a table ``alias(company_id, tz, today)``: every company, its time zone and
+        its today, for a query that counts days per company. Join it on the document's
+        company (``COALESCE(document.company_id, <default company>)`` when it may be empty);
+        a document's day is then ``(document.moment AT TIME ZONE 'UTC' AT TIME ZONE alias.tz)::date``.
+        """
+        # sudo: every company dates its own documents, whichever companies the user works in.
+        rows = SQL(", ").join(
+            SQL("(%s, %s, %s::date)", company.id, company._get_followup_tz(), company._get_followup_today())
+            for company in self.sudo().with_context(active_test=False).search([])
+        )
+        return SQL("(VALUES %s) AS %s(company_id, tz, today)", rows, SQL.identifier(alias))
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    followup_calendar_id = fields.Many2one(
+        related="company_id.resource_calendar_id", string="Working calendar of the company's days"
+    )
+    followup_tz = fields.Selection(
+        related="company_id.resource_calendar_id.tz",
+        readonly=False,
+        string="Time zone of the company's days",
+        help="Days of the relationship levels, the reactivation scan, the sales plans, My day and the sales "
+        "digests are counted in this time zone: the time zone of the company's working calendar (UTC "
+        "without one).",
+    )

@@ -12,7 +12,6 @@ group, so that a section costs one query per group, not one per reader."""
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
 from werkzeug.urls import url_encode
 
@@ -110,13 +109,14 @@ class DigestReaders:
 
     @property
     def start(self):
-        """The period's first instant (UTC), for datetime fields."""
-        return datetime.combine(self.date_from, time.min)
+        """The period's first instant (naive UTC), for datetime fields: its first day
+        begins in the time zone of the readers' company (their days)."""
+        return self.env.company._get_followup_day_bounds(self.date_from, self.date_to)[0]
 
     @property
     def end(self):
-        """The instant after the period's last day (UTC), for datetime fields."""
-        return datetime.combine(self.date_to + timedelta(days=1), time.min)
+        """The instant after the period's last day (naive UTC), for datetime fields."""
+        return self.env.company._get_followup_day_bounds(self.date_from, self.date_to)[1]
 
     def period(self, fname, dates=False):
         """The domain of ``fname`` within the period (``dates``: a date field)."""
@@ -246,25 +246,29 @@ class CrmFollowupDigest(models.Model):
 
     @api.model
     def _cron_send(self, periodicity, today=None):
-        """Send the ``periodicity`` digest of the period before ``today`` to every subscriber
-        who has not had it yet, through the job runner (``jobs.run_batches``): batches
-        committed one by one (a restart goes on where it stopped), a recipient whose
-        digest fails is logged and notified to the administrators while the others get
-        theirs. Returns the digests sent."""
+        """Send the ``periodicity`` digest of the period before ``today`` (by default, the
+        today of each subscriber's company) to every subscriber who has not had it yet,
+        through the job runner (``jobs.run_batches``): batches committed one by one (a
+        restart goes on where it stopped), a recipient whose digest fails is logged and
+        notified to the administrators while the others get theirs. Returns the digests sent."""
         if periodicity not in DIGEST_PERIODICITIES:
             raise ValueError(f"unknown digest periodicity {periodicity!r}")
         # sudo: the job reads every subscriber and writes the sent markers; each digest
         # itself is computed with its recipient's rights (_get_digest_sections).
         self = self.sudo()
-        date_from, date_to = digest_period(periodicity, today or fields.Date.today())
         recipients = self._get_digest_recipients(periodicity)
-        already = self._sent_digests(recipients, periodicity, date_from).user_id
+        # The period is of the days of each recipient's company.
+        periods = {
+            company: digest_period(periodicity, today or company._get_followup_today())
+            for company in recipients.company_id
+        }
+        already = self._sent_digests(recipients, periodicity, periods).user_id
         pending = recipients - already
         labels = dict(self._fields["periodicity"]._description_selection(self.env))
         jobs.run_batches(
             self.env,
             pending,
-            lambda users: self.with_env(users.env)._send_digests(users, periodicity, date_from, date_to),
+            lambda users: self.with_env(users.env)._send_digests(users, periodicity, *periods[users.company_id]),
             job_name=f"Sales digests ({periodicity})",
             batch_size=jobs.get_batch_size(self.env, "odoo_sales_followup.digest_batch_size", 50),
             company_of=lambda user: user.company_id,
@@ -282,13 +286,20 @@ class CrmFollowupDigest(models.Model):
                 ),
             ),
         )
-        return self._sent_digests(pending, periodicity, date_from)
+        return self._sent_digests(pending, periodicity, periods)
 
     @api.model
-    def _sent_digests(self, users, periodicity, date_from):
-        return self.search(
-            [("periodicity", "=", periodicity), ("date_from", "=", date_from), ("user_id", "in", users.ids)]
+    def _sent_digests(self, users, periodicity, periods):
+        """The digests of ``periods`` ({company: (first day, last day)}) sent to ``users``,
+        each of the period of the user's company."""
+        digests = self.search(
+            [
+                ("periodicity", "=", periodicity),
+                ("date_from", "in", [date_from for date_from, _date_to in periods.values()]),
+                ("user_id", "in", users.ids),
+            ]
         )
+        return digests.filtered(lambda digest: digest.date_from == periods[digest.user_id.company_id][0])
 
     @api.model
     def _get_digest_recipients(self, periodicity):

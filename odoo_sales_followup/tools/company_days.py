@@ -12,6 +12,12 @@ def zone(tz_name):
         return timezone.utc
 
 
+def zone_name(tz_name):
+    """``tz_name`` if it names a time zone, else ``"UTC"``: a name safe to hand to SQL's
+    ``AT TIME ZONE``."""
+    return tz_name if tz_name and zone(tz_name) is not timezone.utc else "UTC"
+
+
 def local_day(moment, tz_name):
     """The date, in ``tz_name``, of ``moment``: a naive UTC datetime, as Odoo stores them."""
     return moment.replace(tzinfo=timezone.utc).astimezone(zone(tz_name)).date()

@@ -45,8 +45,8 @@ MAX_PURCHASE_THRESHOLD = 1000
 #: Purchases dated before this day are typing errors (year 0001, 1900...): ignored.
 PURCHASE_DATE_FLOOR = date(1970, 1, 1)
 
-#: Purchases dated later than this many days after today (UTC) are ignored; one day
-#: of margin keeps the invoices of today in time zones ahead of UTC.
+#: Purchases dated later than this many days after today (the company's day) are ignored;
+#: one day of margin keeps an invoice dated by a user in a time zone ahead of the company's.
 PURCHASE_DATE_MARGIN_DAYS = 1
 
 #: Purchase days needed before a partner's own median gap is trusted.
@@ -54,7 +54,7 @@ MIN_PURCHASE_DAYS_FOR_OWN_INTERVAL = 3
 
 
 def purchase_date_bounds(today):
-    """(first, last) day a purchase may be dated to count, for ``today`` (UTC)."""
+    """(first, last) day a purchase may be dated to count, for ``today`` (the company's day)."""
     return PURCHASE_DATE_FLOOR, today + timedelta(days=PURCHASE_DATE_MARGIN_DAYS)
 
 

@@ -184,12 +184,14 @@ class CrmLead(models.Model):
         call_type = self._get_after_sale_call_type()
         if not call_type:
             return
-        today = fields.Date.context_today(self)
+        # today is the day of the deal's company
+        today_of = {company: company._get_followup_today() for company in leads.company_id | self.env.company}
         model_id = self.env["ir.model"]._get_id("crm.lead")
         vals_list = []
         business_days = {}
         for lead in leads:
             company = lead.company_id or self.env.company
+            today = today_of[company]
             # the settings refuse a delay out of bounds; a value stored before that cannot overflow the date
             delay = min(max(company.after_sale_delay_days, 0), MAX_AFTER_SALE_DELAY_DAYS)
             due = today + timedelta(days=delay)
@@ -213,4 +215,5 @@ class CrmLead(models.Model):
         self.env["mail.activity"].sudo().with_env(self.env(context=clean_context(self.env.context), su=True)).create(
             vals_list
         )
-        leads.sudo().after_sale_call_date = today
+        for today, planned in leads.grouped(lambda lead: today_of[lead.company_id or self.env.company]).items():
+            planned.sudo().after_sale_call_date = today

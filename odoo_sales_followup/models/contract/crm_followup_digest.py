@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 from odoo.tools import format_amount, format_date
 
 from ..crm_followup_digest import DigestLine
@@ -47,7 +47,10 @@ class CrmFollowupDigest(models.Model):
                         url=group.link(contract),
                         detail=env._("signed on %(date)s", date=format_date(env, contract.signed_date))
                         if contract in signed
-                        else env._("sent on %(date)s", date=format_date(env, contract.sent_date.date())),
+                        else env._(
+                            "sent on %(date)s",
+                            date=format_date(env, env.company._get_followup_date(contract.sent_date)),
+                        ),
                     )
                     for contract in contracts
                 ],
@@ -68,7 +71,7 @@ class CrmFollowupDigest(models.Model):
             user_field="invoice_user_id",
             order="invoice_date_due, id",
         )
-        note = env._("As of %(date)s.", date=format_date(env, fields.Date.today()))
+        note = env._("As of %(date)s.", date=format_date(env, env.company._get_followup_today()))
         return {
             reader_id: group.section(
                 "invoices_due",

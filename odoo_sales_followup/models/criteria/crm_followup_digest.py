@@ -36,7 +36,7 @@ class CrmFollowupDigest(models.Model):
                         detail=env._(
                             "%(criterion)s on %(date)s",
                             criterion=line.criterion_id.name,
-                            date=format_date(env, line.met_date.date()),
+                            date=format_date(env, env.company._get_followup_date(line.met_date)),
                         ),
                     )
                     for line in met

@@ -43,7 +43,7 @@ class CrmFollowupDigest(models.Model):
                             "%(level_from)s → %(level_to)s on %(date)s",
                             level_from=levels.get(change.level_from) or env._("no level"),
                             level_to=levels[change.level_to],
-                            date=format_date(env, change.date.date()),
+                            date=format_date(env, env.company._get_followup_date(change.date)),
                         ),
                     )
                     for change in changes
@@ -70,7 +70,9 @@ class CrmFollowupDigest(models.Model):
                     DigestLine(
                         label=change.partner_id.display_name,
                         url=group.link(change.partner_id),
-                        detail=env._("dormant since %(date)s", date=format_date(env, change.date.date())),
+                        detail=env._(
+                            "dormant since %(date)s", date=format_date(env, env.company._get_followup_date(change.date))
+                        ),
                     )
                     for change in changes
                 ],

@@ -14,6 +14,7 @@ from ...tools.relationship_level import (
     DEFAULT_PURCHASE_THRESHOLD,
     LEVEL_GROUPS,
     LEVEL_SELECTION,
+    PURCHASE_DATE_MARGIN_DAYS,
     level_change_cause,
     next_purchase_date,
     purchase_date_bounds,
@@ -439,9 +440,10 @@ class ResPartner(models.Model):
         today = fields.Date.today()
         first_day, last_day = purchase_date_bounds(today)
         # Purchases dated in the future were left out: they count from the day they enter the window.
+        # A day wider on each side than in UTC: every company's day is within a day of UTC's.
         window = (
-            datetime.combine(max(first_day, today - timedelta(days=1)), time.min),
-            datetime.combine(last_day + timedelta(days=1), time.min),
+            datetime.combine(max(first_day, today - timedelta(days=2)), time.min),
+            datetime.combine(last_day + timedelta(days=2), time.min),
         )
         rows = self.env.execute_query(
             SQL(
@@ -449,7 +451,9 @@ class ResPartner(models.Model):
                 SELECT partner.id, partner.company_id
                   FROM res_partner partner
                  WHERE (partner.commercial_partner_id = partner.id OR partner.commercial_partner_id IS NULL)
-                   AND (%(buying)s AND partner.next_purchase_date < %(today)s
+                   AND (%(buying)s AND partner.next_purchase_date < (
+                            SELECT company_day.today FROM %(company_days)s
+                             WHERE company_day.company_id = COALESCE(partner.company_id, %(company_id)s))
                         OR partner.relationship_level IS NULL
                         OR partner.id IN (
                             SELECT %(contact_commercial)s
@@ -464,7 +468,8 @@ class ResPartner(models.Model):
                         ))
                  ORDER BY partner.company_id NULLS FIRST, partner.id
                 """,
-                today=today,
+                company_days=self.env["res.company"]._get_followup_days_sql(),
+                company_id=self.env.company.id,
                 buying=self._get_level_condition("buying"),
                 contact_commercial=_commercial_id("contact"),
                 start=window[0],
@@ -551,10 +556,13 @@ class ResPartner(models.Model):
         facts = self._read_purchase_facts(partner_ids)
         contacted = self._read_contacted_partners([pid for pid in partner_ids if pid not in facts])
         states = self._read_level_states(partner_ids)
-        today = fields.Date.today()
+        # Today is the day of the partner's company (a shared partner: of the current one).
+        companies = self.env["res.company"].browse({state["company_id"] for state in states.values()} - {None})
+        today_of = {company.id: company._get_followup_today() for company in companies | self.env.company}
         level_facts = {}
         for partner_id, state in states.items():
             count, first, last, purchase_days, median_gap = facts.get(partner_id, (0, None, None, 0, None))
+            today = today_of[state["company_id"] or self.env.company.id]
             level_facts[partner_id] = {
                 "partner_id": partner_id,
                 "company_id": state["company_id"] or self.env.company.id,
@@ -627,8 +635,9 @@ class ResPartner(models.Model):
 
         A purchase is a confirmed sales order (dated by its order date) or a posted
         customer invoice linked to no order line (dated by its invoice date), of the
-        partner or of any of its contacts, in any company. A purchase dated in the future
-        (more than a day ahead of today, UTC) or before 1970 is a typing error: ignored.
+        partner or of any of its contacts, in any company. An order's day is its company's
+        (``res.company._get_followup_days_sql``). A purchase dated in the future (more than a
+        day ahead of its company's today) or before 1970 is a typing error: ignored.
         """
         if not partner_ids:
             return {}
@@ -637,20 +646,25 @@ class ResPartner(models.Model):
             SQL(
                 """
                 WITH purchase AS (
-                    SELECT %(partner_commercial)s AS partner_id, so.date_order::date AS day
+                    SELECT %(partner_commercial)s AS partner_id,
+                           (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE company_day.tz)::date AS day
                       FROM sale_order so
                       JOIN res_partner partner ON partner.id = so.partner_id
+                      JOIN %(company_days)s ON company_day.company_id = so.company_id
                      WHERE so.state = 'sale'
                        AND %(of_partner)s
                        AND so.date_order >= %(start)s AND so.date_order < %(end)s
+                       AND (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE company_day.tz)::date
+                           BETWEEN %(first_day)s AND company_day.today + %(margin)s
                     UNION ALL
                     SELECT COALESCE(move.commercial_partner_id, move.partner_id), move.invoice_date
                       FROM account_move move
+                      JOIN %(company_days)s ON company_day.company_id = move.company_id
                      WHERE move.move_type = 'out_invoice'
                        AND move.state = 'posted'
                        AND (move.commercial_partner_id = ANY(%(ids)s)
                             OR move.commercial_partner_id IS NULL AND move.partner_id = ANY(%(ids)s))
-                       AND move.invoice_date >= %(first_day)s AND move.invoice_date <= %(last_day)s
+                       AND move.invoice_date >= %(first_day)s AND move.invoice_date <= company_day.today + %(margin)s
                        AND NOT EXISTS (
                            SELECT 1
                              FROM account_move_line line
@@ -674,10 +688,12 @@ class ResPartner(models.Model):
                 ids=partner_ids,
                 partner_commercial=_commercial_id("partner"),
                 of_partner=_of_commercial("partner", partner_ids),
+                company_days=self.env["res.company"]._get_followup_days_sql(),
+                margin=PURCHASE_DATE_MARGIN_DAYS,
                 first_day=first_day,
-                last_day=last_day,
-                start=datetime.combine(first_day, time.min),
-                end=datetime.combine(last_day + timedelta(days=1), time.min),
+                # the days of the companies, a day around UTC's; each order's day is checked above
+                start=datetime.combine(first_day - timedelta(days=1), time.min),
+                end=datetime.combine(last_day + timedelta(days=2), time.min),
             )
         )
         return {row[0]: row[1:] for row in rows}

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 from odoo.tools import format_amount, format_date
 
 from ..crm_followup_digest import DigestLine
@@ -106,7 +106,7 @@ class CrmFollowupDigest(models.Model):
                 detail = format_date(env, line.date) if line.date else ""
             return DigestLine(label=label, url=f"{group.base_url}/odoo/{line.res_model}/{line.res_id}", detail=detail)
 
-        note = env._("As of %(date)s.", date=format_date(env, fields.Date.today()))
+        note = env._("As of %(date)s.", date=format_date(env, env.company._get_followup_today()))
         return {
             reader_id: group.section(
                 "todo",
@@ -137,7 +137,7 @@ class CrmFollowupDigest(models.Model):
             "control",
             env._("Per salesperson"),
             lines=lines,
-            note=env._("What waits as of %(date)s.", date=format_date(env, fields.Date.today())),
+            note=env._("What waits as of %(date)s.", date=format_date(env, env.company._get_followup_today())),
             empty=env._("Nothing waits: every record has its next step."),
         )
 

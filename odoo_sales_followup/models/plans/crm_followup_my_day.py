@@ -45,8 +45,8 @@ class CrmFollowupMyDay(models.Model):
         return SQL(
             """
             SELECT activity.id * 8 + 1 AS id,
-                   CASE WHEN activity.date_deadline < CURRENT_DATE THEN 'overdue' ELSE 'today' END AS kind,
-                   CASE WHEN activity.date_deadline < CURRENT_DATE THEN 1 ELSE 2 END AS priority,
+                   CASE WHEN activity.date_deadline < company_day.today THEN 'overdue' ELSE 'today' END AS kind,
+                   CASE WHEN activity.date_deadline < company_day.today THEN 1 ELSE 2 END AS priority,
                    COALESCE(NULLIF(activity.summary, ''), activity.res_name) AS name,
                    activity.user_id, NULL::integer AS team_id, salesperson.company_id,
                    COALESCE(activity_lead.partner_id, activity_order.partner_id,
@@ -56,6 +56,7 @@ class CrmFollowupMyDay(models.Model):
                    activity.activity_type_id, activity.note, 0.0 AS amount
               FROM mail_activity activity
               JOIN res_users salesperson ON salesperson.id = activity.user_id
+              JOIN %(company_days)s ON company_day.company_id = salesperson.company_id
               -- the customer of the activity's record: an opportunity's, an order's, an invoice's, a partner
               LEFT JOIN crm_lead activity_lead
                      ON activity.res_model = 'crm.lead' AND activity_lead.id = activity.res_id
@@ -65,7 +66,7 @@ class CrmFollowupMyDay(models.Model):
                      ON activity.res_model = 'account.move' AND activity_move.id = activity.res_id
               LEFT JOIN res_partner activity_partner
                      ON activity.res_model = 'res.partner' AND activity_partner.id = activity.res_id
-             WHERE activity.active AND activity.date_deadline <= CURRENT_DATE
+             WHERE activity.active AND activity.date_deadline <= company_day.today
             UNION ALL
             SELECT lead.id * 8 + 2, 'no_next_step', 3, lead.name, lead.user_id, lead.team_id, lead.company_id,
                    lead.partner_id, lead.date_deadline, 'crm.lead', lead.id, NULL, NULL, NULL, lead.expected_revenue
@@ -79,9 +80,10 @@ class CrmFollowupMyDay(models.Model):
                    partner.company_id, partner.id, partner.next_purchase_date, 'res.partner', partner.id,
                    NULL, NULL, NULL, 0.0
               FROM res_partner partner
+              JOIN %(company_days)s ON company_day.company_id = COALESCE(partner.company_id, %(company_id)s)
              WHERE partner.active AND partner.id = partner.commercial_partner_id
                AND %(buying)s
-               AND partner.next_purchase_date <= CURRENT_DATE
+               AND partner.next_purchase_date <= company_day.today
                AND NOT EXISTS (SELECT 1 FROM mail_activity activity
                             LEFT JOIN crm_lead lead ON activity.res_model = 'crm.lead' AND lead.id = activity.res_id
                             LEFT JOIN res_partner contact ON contact.id = lead.partner_id
@@ -93,10 +95,14 @@ class CrmFollowupMyDay(models.Model):
                    move.company_id, move.commercial_partner_id, move.invoice_date_due, 'account.move', move.id,
                    NULL, NULL, NULL, move.amount_residual_signed
               FROM account_move move
+              JOIN %(company_days)s ON company_day.company_id = move.company_id
              WHERE move.move_type = 'out_invoice' AND move.state = 'posted'
                AND move.payment_state IN ('not_paid', 'partial')
-               AND move.invoice_date_due < CURRENT_DATE
+               AND move.invoice_date_due < company_day.today
             """,
+            # Today is the day of the line's company (a shared customer: of the reader's).
+            company_days=self.env["res.company"]._get_followup_days_sql(),
+            company_id=self.env.company.id,
             # The customers expected to buy again, as the levels' rule defines them.
             buying=self.env["res.partner"]._get_level_condition("buying"),
         )
@@ -175,13 +181,14 @@ class CrmFollowupMyDay(models.Model):
         """One to-do due today on each of ``records`` (leads and customers) that has no
         activity planned, for its responsible; records without one are skipped."""
         todo = self.env.ref("mail.mail_activity_data_todo")
-        today = fields.Date.context_today(self)
         model_ids = {name: self.env["ir.model"]._get_id(name) for name in {record._name for record in records}}
         values = []
         for record in records:
             responsible = record._get_followup_responsible()
             if not responsible or record.activity_ids:
                 continue
+            # due today in the record's company (a shared customer: in the company the job runs in)
+            today = (record.company_id or self.env.company)._get_followup_today()
             values.append(
                 {
                     "res_model_id": model_ids[record._name],

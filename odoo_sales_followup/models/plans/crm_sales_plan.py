@@ -266,11 +266,10 @@ class CrmSalesPlan(models.Model):
         (self - plans).update(dict.fromkeys(ACTUAL_FIELDS, False))
         if not plans:
             return
-        today = fields.Date.today()
-        figures = plans._get_actual_figures(today)
+        figures = plans._get_actual_figures(None)
         now = fields.Datetime.now()
         for plan in plans:
-            values = plan._prepare_actual_values(figures.get(plan.id, {}), today)
+            values = plan._prepare_actual_values(figures.get(plan.id, {}), plan.company_id._get_followup_today())
             # Figures that did not change are not written again, their date included: a
             # refresh that finds the same figures leaves the plan's row alone. What the
             # stored figures were is known from the cache (_refresh_actuals reads them).
@@ -289,9 +288,9 @@ class CrmSalesPlan(models.Model):
 
     @api.depends("date_from", "date_to")
     def _compute_time_progress(self):
-        today = fields.Date.today()
         for plan in self:
             if plan.date_from and plan.date_to:
+                today = (plan.company_id or self.env.company)._get_followup_today()
                 elapsed, total = elapsed_days(plan.date_from, plan.date_to, today)
                 plan.time_progress = progress(elapsed, total)
             else:
@@ -299,9 +298,8 @@ class CrmSalesPlan(models.Model):
 
     @api.depends(*TARGET_FIELDS, *ACTUAL_FIELDS, "time_progress")
     def _compute_gap_summary(self):
-        today = fields.Date.today()
         for plan in self:
-            plan.gap_summary = plan._get_gap_summary(today)
+            plan.gap_summary = plan._get_gap_summary((plan.company_id or self.env.company)._get_followup_today())
 
     @api.depends("user_id", "date_from", "date_to")
     def _compute_display_name(self):
@@ -459,7 +457,7 @@ class CrmSalesPlan(models.Model):
         """Button: compute the figures of the plans again from today's data."""
         # The figures are computed in superuser mode: only of plans the user may read.
         self.check_access("read")
-        plans = self or self.search([("date_to", ">=", fields.Date.today())])
+        plans = self or self.search([("date_to", ">=", self.env.company._get_followup_today())])
         plans._refresh_actuals()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -468,7 +466,7 @@ class CrmSalesPlan(models.Model):
         """*My plan*: the current user's plans of today's periods; the month's plan opens
         directly (the list, filtered on months, holds the others). Its screens read the
         figures fresh (``FRESH_FIGURES_CONTEXT_KEY`` in the action's context)."""
-        today = fields.Date.today()
+        today = self.env.company._get_followup_today()
         plans = self.search([("user_id", "=", self.env.uid), ("date_from", "<=", today), ("date_to", ">=", today)])
         action = self.env["ir.actions.act_window"]._for_xml_id("odoo_sales_followup.action_crm_sales_plan_my")
         shown = plans.filtered(lambda plan: plan.period_kind == "month") or plans
@@ -481,7 +479,8 @@ class CrmSalesPlan(models.Model):
         """Scheduled: the figures of the plans of current periods and of the month just ended,
         through the job runner (``jobs.run_batches``): company by company, in batches; a
         plan that fails is logged and notified, the others are refreshed."""
-        today = fields.Date.today()
+        # Every company's today is at most a day after UTC's: its periods have begun by then.
+        today = fields.Date.add(fields.Date.today(), days=1)
         plans = self.search(
             [("date_from", "<=", today), *self._get_refreshed_plans_domain(today)], order="company_id, id"
         )
@@ -585,12 +584,13 @@ class CrmSalesPlan(models.Model):
         (``progress_*``, ``revenue_gap``): for a reader, such as a digest, that needs them
         fresh and must not rewrite the plans that users are refreshing. With ``until``,
         the figures of the period up to that day included (a digest's last day): the
-        documents dated after it are not counted."""
-        today = today or fields.Date.today()
+        documents dated after it are not counted. Today is the day of each plan's company."""
         figures = self.with_context(followup_figures_until=until)._get_actual_figures(today) if self else {}
         current = {}
         for plan in self:
-            values = plan._prepare_actual_values(figures.get(plan.id, {}), today)
+            values = plan._prepare_actual_values(
+                figures.get(plan.id, {}), today or plan.company_id._get_followup_today()
+            )
             values.update(plan._prepare_progress_values(values))
             current[plan.id] = values
         return current
@@ -630,25 +630,35 @@ class CrmSalesPlan(models.Model):
     def _plans_values_sql(self):
         """The plans as an SQL table; ``date_to`` is the last day whose documents count:
         the plan's, or the day of ``followup_figures_until`` in the context if earlier
-        (``_get_current_figures``); ``period_end`` is the plan's last day."""
+        (``_get_current_figures``); ``period_end`` is the plan's last day. Days are the
+        plan's company's: ``[begins_at, ends_at)`` are the naive UTC bounds of ``date_from`` to
+        ``date_to`` there, for datetimes; ``today`` is the company's today."""
         until = self.env.context.get("followup_figures_until")
         rows = SQL(", ").join(
             SQL(
-                "(%s, %s, %s, %s::date, %s::date, %s::date)",
+                "(%s, %s, %s, %s::date, %s::date, %s::date, %s::timestamp, %s::timestamp, %s::date)",
                 plan.id,
                 plan.user_id.id,
                 plan.company_id.id,
                 plan.date_from,
                 min(plan.date_to, until) if until else plan.date_to,
                 plan.date_to,
+                *plan.company_id._get_followup_day_bounds(
+                    plan.date_from, min(plan.date_to, until) if until else plan.date_to
+                ),
+                plan.company_id._get_followup_today(),
             )
             for plan in self
         )
-        return SQL("(VALUES %s) AS plan(id, user_id, company_id, date_from, date_to, period_end)", rows)
+        return SQL(
+            "(VALUES %s) AS plan(id, user_id, company_id, date_from, date_to, period_end, begins_at, ends_at, today)",
+            rows,
+        )
 
     def _get_actual_figures(self, today):
         """Hook: the figures of the plans ``self``, as {plan id: {field name: value}};
-        each figure is one query for all plans. Override to add a figure."""
+        each figure is one query for all plans. Override to add a figure. ``today``:
+        the day the pipeline starts, else each plan's company's today."""
         self._flush_sources()
         plans = self._plans_values_sql()
         figures = {plan.id: {} for plan in self}
@@ -686,8 +696,8 @@ class CrmSalesPlan(models.Model):
                      FROM %(plans)s
                      JOIN res_partner_level_change change
                        ON change.salesperson_id = plan.user_id
-                      AND change.date >= plan.date_from
-                      AND change.date < plan.date_to + 1
+                      AND change.date >= plan.begins_at
+                      AND change.date < plan.ends_at
                       AND change.level_to = ANY(%(levels_to)s)
                       AND (change.company_id IS NULL OR change.company_id = plan.company_id)
                  GROUP BY plan.id""",
@@ -712,8 +722,8 @@ class CrmSalesPlan(models.Model):
                            ON sale.user_id = plan.user_id
                           AND sale.company_id = plan.company_id
                           AND sale.state = 'sale'
-                          AND sale.date_order >= plan.date_from
-                          AND sale.date_order < plan.date_to + 1
+                          AND sale.date_order >= plan.begins_at
+                          AND sale.date_order < plan.ends_at
                      GROUP BY plan.id""",
                     by_order._plans_values_sql(),
                 ),
@@ -746,8 +756,8 @@ class CrmSalesPlan(models.Model):
                      JOIN mail_message message
                        ON message.author_id = salesperson.partner_id
                       AND message.mail_activity_type_id IS NOT NULL
-                      AND message.date >= plan.date_from
-                      AND message.date < plan.date_to + 1
+                      AND message.date >= plan.begins_at
+                      AND message.date < plan.ends_at
                      JOIN mail_activity_type activity_type ON activity_type.id = message.mail_activity_type_id
                  GROUP BY plan.id""",
                 plans,
@@ -766,7 +776,8 @@ class CrmSalesPlan(models.Model):
                       AND lead.active
                       AND lead.type = 'opportunity'
                       AND lead.probability < 100
-                      AND lead.date_deadline BETWEEN GREATEST(plan.date_from, %s) AND plan.period_end
+                      AND lead.date_deadline BETWEEN GREATEST(plan.date_from, COALESCE(%s, plan.today))
+                                                 AND plan.period_end
                  GROUP BY plan.id""",
                 plans,
                 today,

@@ -57,8 +57,8 @@ class CrmSalesPlanPeriod(models.Model):
 
     @api.depends("kind")
     def _compute_date_from(self):
-        today = fields.Date.context_today(self)
         for period in self:
+            today = (period.company_id or self.env.company)._get_followup_today()
             period.date_from = period_bounds(period.kind, period.date_from or today)[0]
 
     @api.depends("kind", "date_from")

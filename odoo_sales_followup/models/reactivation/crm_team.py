@@ -315,7 +315,7 @@ class CrmTeam(models.Model):
 
         :param after: (days overdue, id) of the last candidate of the previous batch
         """
-        today = fields.Date.today()  # UTC, as the levels that computed the purchase facts
+        today = self.env.company._get_followup_today()  # the company's day, as the levels count them
         return self.env.execute_query_dict(
             self._reactivation_candidates_query(
                 SQL(
@@ -338,7 +338,7 @@ class CrmTeam(models.Model):
         self.env.flush_all()
         company = self.env.company
         settings = self._reactivation_settings()
-        today = fields.Date.today()  # UTC, as the levels that computed the purchase facts
+        today = self.env.company._get_followup_today()  # the company's day, as the levels count them
         query = SQL(
             """
             SELECT %(columns)s
@@ -470,8 +470,8 @@ class CrmTeam(models.Model):
         members = self._reactivation_members()
         company = self.env.company
         settings = self._reactivation_settings()
-        today = fields.Date.today()  # UTC, as the levels that computed the purchase facts
-        week_start = fields.Datetime.to_datetime(today - timedelta(days=today.weekday()))
+        today = self.env.company._get_followup_today()  # the company's day, as the levels count them
+        week_start = company._get_followup_day_bounds(today - timedelta(days=today.weekday()))[0]
         Lead = self.env["crm.lead"].with_context(active_test=False)
         base = [("is_reactivation", "=", True), ("company_id", "=", company.id), ("user_id", "in", members.ids)]
         week_counts = dict(Lead._read_group([*base, ("create_date", ">=", week_start)], ["user_id"], ["__count"]))
