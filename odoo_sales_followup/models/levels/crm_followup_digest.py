@@ -45,6 +45,7 @@ class CrmFollowupDigest(models.Model):
                             level_to=levels[change.level_to],
                             date=format_date(env, change.date.date()),
                         ),
+                        salesperson=change.salesperson_id.name or "",
                     )
                     for change in changes
                 ],
@@ -71,6 +72,7 @@ class CrmFollowupDigest(models.Model):
                         label=change.partner_id.display_name,
                         url=group.link(change.partner_id),
                         detail=env._("dormant since %(date)s", date=format_date(env, change.date.date())),
+                        salesperson=change.salesperson_id.name or "",
                     )
                     for change in changes
                 ],
