@@ -97,7 +97,7 @@ class TestDigestReview(SalesPlanCommon):
         self.assertIn("Too expensive", self._text(own["deals"].lines))
         self.assertIn("4,000.00", self._text(own["deals"].lines))
         self.assertIn("3 days overdue", self._text(own["overdue_activities"].lines))
-        self.assertIn("Anna won Acme: call due on", self._text(own["aftersale_overdue"].lines))
+        self.assertIn("Anna won Acme Corp: call due on", self._text(own["aftersale_overdue"].lines))
         self.assertIn("5 days overdue", self._text(own["aftersale_overdue"].lines))
         self.assertEqual(
             [line.detail for line in own["reactivation_missed"].lines if line.label == "Initech"], ["no call planned"]
@@ -205,7 +205,7 @@ class TestDigestReviewDemo(TransactionCase):
             section.key: "\n".join(f"{line.label}: {line.detail}" for line in section.lines)
             for section in Digest.with_env(group.env)._get_digest_sections(group)[demo.id]
         }
-        self.assertIn("Lost: Metro: warehouse software rollout", sections["deals"])
+        self.assertIn("Lost: Polar Freight: fleet tracking rollout", sections["deals"])
         self.assertIn("Not interested", sections["deals"])
-        self.assertIn("Baltic: annual support renewal: call due on", sections["aftersale_overdue"])
+        self.assertIn("Lindenhof: annual support renewal: call due on", sections["aftersale_overdue"])
         self.assertIn("6 days overdue", sections["aftersale_overdue"])

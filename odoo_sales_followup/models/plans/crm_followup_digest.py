@@ -207,17 +207,14 @@ class CrmFollowupDigest(models.Model):
         today = group.today
 
         def overdue(line):
-            activity = line.activity_id
+            # The line's own fields, not its activity's: an activity is readable only with
+            # its document, and the line is what the reader may see of it.
             return DigestLine(
-                label=env._(
-                    "%(type)s: %(summary)s",
-                    type=activity.activity_type_id.name or "",
-                    summary=activity.summary or activity.res_name or "",
-                ),
+                label=env._("%(type)s: %(summary)s", type=line.activity_type_id.name or "", summary=line.name or ""),
                 url=f"{group.base_url}/odoo/{line.res_model}/{line.res_id}",
                 detail=env._(
-                    "on %(record)s, due %(date)s, %(days)s days overdue",
-                    record=activity.res_name or "",
+                    "%(customer)s, due %(date)s, %(days)s days overdue",
+                    customer=line.partner_id.display_name or env._("no customer"),
                     date=format_date(env, line.date),
                     days=(today - line.date).days,
                 ),
