@@ -58,6 +58,7 @@
         "demo/chains_demo.xml",
         "demo/reactivation_demo.xml",
         "demo/plans_demo.xml",
+        "demo/digest_review_demo.xml",
         "demo/contract_demo.xml",
     ],
     "assets": {

@@ -2,6 +2,7 @@ from . import test_demo_data
 from . import test_translation
 from . import test_demo_data_access
 from . import test_digest_sections
+from . import test_digest_review
 from . import test_jobs
 from . import test_engine_guards
 from . import test_upgrade

@@ -4,7 +4,7 @@ from odoo import fields
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from ..odoo_sales_followup.tools.plans import month_bounds
+from ..odoo_sales_followup.tools.plans import digest_period, month_bounds
 from .common import RelationshipLevelCommon
 
 
@@ -93,6 +93,18 @@ class SalesPlanCommon(RelationshipLevelCommon):
                 "summary": summary,
             }
         )
+
+    def _digest_sections(self, users, periodicity="daily"):
+        """{user: {key: DigestSection}} as the ``periodicity`` digests of ``users`` sent
+        today would show them."""
+        Digest = self.env["crm.followup.digest"]
+        date_from, date_to = digest_period(periodicity, self.today)
+        result = {}
+        for group in Digest._get_digest_reader_groups(users, periodicity, date_from, date_to):
+            sections = Digest.with_env(group.env)._get_digest_sections(group)
+            for reader in group.readers:
+                result[reader] = {section.key: section for section in sections[reader.id]}
+        return result
 
     @staticmethod
     def _day(year, month, day):

@@ -10,8 +10,8 @@ from .common_plans import SalesPlanCommon
 #: The sections of each reader's digest, by the model they read.
 SECTIONS_BY_MODEL = {
     "crm.sales.plan": {"plan"},
-    "crm.followup.my.day": {"todo", "control"},
-    "crm.lead": {"deals", "reactivation"},
+    "crm.followup.my.day": {"todo", "control", "overdue_activities"},
+    "crm.lead": {"deals", "reactivation", "no_next_step", "reactivation_missed", "aftersale_overdue"},
     "res.partner.level.change": {"levels_moved", "dormant"},
     "crm.lead.criterion": {"criteria_met"},
     "followup.contract": {"contracts"},

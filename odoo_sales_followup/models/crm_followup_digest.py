@@ -57,16 +57,35 @@ DEFAULT_SECTION_ORDER = (
     "dormant",
     "reactivation",
     "chains_stopped",
+    # What was missed: the review of mistakes and missed opportunities.
+    "overdue_activities",
+    "no_next_step",
+    "reactivation_missed",
+    "aftersale_overdue",
+    # The monthly digest ends with the plan's review.
+    "plan_review",
 )
 
 
 @dataclass
 class DigestLine:
-    """One line of a section: ``label`` (linked to ``url`` if any), then ``detail``."""
+    """One line of a section: ``label`` (linked to ``url`` if any), then ``detail``;
+    ``salesperson``: whose line it is, by which a head's or a team leader's digest groups
+    the lines of the section (``DigestReaders.section``)."""
 
     label: str
     url: str = ""
     detail: str = ""
+    salesperson: str = ""
+
+
+@dataclass
+class DigestLineGroup:
+    """The lines of one salesperson in a section of a head's or team leader's digest."""
+
+    name: str
+    lines: list = field(default_factory=list)
+    more: int = 0
 
 
 @dataclass
@@ -80,6 +99,8 @@ class DigestSection:
     :param more: lines left out
     :param note: a sentence under the title (e.g. which day the figures are of)
     :param empty: shown when the section has neither figures nor lines
+    :param groups: ``DigestLineGroup``s: the lines per salesperson, for a head or a team
+        leader (then ``lines`` holds the lines of every group, in their order)
     """
 
     key: str
@@ -89,6 +110,7 @@ class DigestSection:
     more: int = 0
     note: str = ""
     empty: str = ""
+    groups: list = field(default_factory=list)
 
 
 @dataclass
@@ -108,15 +130,31 @@ class DigestReaders:
     base_url: str
 
     @property
+    def company(self):
+        """The readers' company (they share it), whose days the digest counts."""
+        return self.readers[:1].company_id
+
+    @property
+    def today(self):
+        """Today in the company's time zone (``res.company._get_followup_today``)."""
+        return self.company._get_followup_today()
+
+    @property
     def start(self):
-        """The period's first instant (naive UTC), for datetime fields: its first day
-        begins in the time zone of the readers' company (their days)."""
-        return self.env.company._get_followup_day_bounds(self.date_from, self.date_to)[0]
+        """The period's first instant (naive UTC, the company's day), for datetime fields."""
+        return self.company._get_followup_day_bounds(self.date_from, self.date_to)[0]
 
     @property
     def end(self):
-        """The instant after the period's last day (naive UTC), for datetime fields."""
-        return self.env.company._get_followup_day_bounds(self.date_from, self.date_to)[1]
+        """The instant after the period's last day (naive UTC, the company's day), for
+        datetime fields."""
+        return self.company._get_followup_day_bounds(self.date_from, self.date_to)[1]
+
+    @property
+    def grouped(self):
+        """Whether the readers' sections group their lines per salesperson: a head's and
+        a team leader's do, a salesperson's are theirs alone."""
+        return self.role != "salesperson"
 
     def period(self, fname, dates=False):
         """The domain of ``fname`` within the period (``dates``: a date field)."""
@@ -167,8 +205,28 @@ class DigestReaders:
         }
 
     def section(self, key, title, lines=(), figures=(), **values):
-        """A ``DigestSection`` with ``MAX_LINES`` of ``lines`` and the rest counted."""
+        """A ``DigestSection`` with ``MAX_LINES`` of ``lines`` and the rest counted; for a
+        head or a team leader, lines that name their ``salesperson`` are grouped per
+        salesperson (by name), ``MAX_LINES`` per salesperson."""
         lines = list(lines)
+        if self.grouped and any(line.salesperson for line in lines):
+            by_salesperson = {}
+            for line in lines:
+                by_salesperson.setdefault(line.salesperson, []).append(line)
+            unassigned = self.env._("Unassigned")
+            groups = [
+                DigestLineGroup(name=name or unassigned, lines=group[:MAX_LINES], more=max(0, len(group) - MAX_LINES))
+                for name, group in sorted(by_salesperson.items(), key=lambda item: (not item[0], item[0]))
+            ]
+            return DigestSection(
+                key=key,
+                title=title,
+                figures=list(figures),
+                lines=[line for group in groups for line in group.lines],
+                more=sum(group.more for group in groups),
+                groups=groups,
+                **values,
+            )
         return DigestSection(
             key=key,
             title=title,

@@ -1,3 +1,4 @@
 from . import res_company
 from . import res_config_settings
 from . import crm_lead
+from . import crm_followup_digest

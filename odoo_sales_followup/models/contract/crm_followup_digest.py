@@ -6,7 +6,8 @@ from ..crm_followup_digest import DigestLine
 
 class CrmFollowupDigest(models.Model):
     """The contract's sections of the sales digests: contracts sent and signed in the
-    period, and the invoices that await their payment today."""
+    period, and the invoices that await their payment today, those past their due date
+    said overdue."""
 
     _inherit = "crm.followup.digest"
 
@@ -59,7 +60,8 @@ class CrmFollowupDigest(models.Model):
         return sections
 
     def _get_digest_invoices_due_section(self, group):
-        """Customer invoices posted and not paid yet, as of today, the earliest due first."""
+        """Customer invoices posted and not paid yet, as of today, the earliest due first;
+        those past their due date counted apart and said overdue, with their days."""
         env = self.env
         invoices_of = group.search(
             "account.move",
@@ -71,26 +73,38 @@ class CrmFollowupDigest(models.Model):
             user_field="invoice_user_id",
             order="invoice_date_due, id",
         )
-        note = env._("As of %(date)s.", date=format_date(env, env.company._get_followup_today()))
+        today = group.today
+        note = env._("As of %(date)s.", date=format_date(env, today))
+
+        def invoice_line(move):
+            values = {
+                "amount": format_amount(env, move.amount_residual, move.currency_id),
+                "date": format_date(env, move.invoice_date_due),
+            }
+            overdue = move.invoice_date_due and (today - move.invoice_date_due).days
+            return DigestLine(
+                label=env._(
+                    "Invoice %(number)s – %(customer)s", number=move.name, customer=move.partner_id.display_name
+                ),
+                url=group.link(move),
+                detail=env._("%(amount)s due on %(date)s, %(days)s days overdue", days=overdue, **values)
+                if overdue and overdue > 0
+                else env._("%(amount)s due on %(date)s", **values),
+                salesperson=move.invoice_user_id.name or "",
+            )
+
+        def figures(moves):
+            if not moves:
+                return []
+            overdue = moves.filtered(lambda move: move.invoice_date_due and move.invoice_date_due < today)
+            return [(env._("Invoices"), len(moves)), (env._("Past their due date"), len(overdue))]
+
         return {
             reader_id: group.section(
                 "invoices_due",
                 env._("Invoices awaiting payment"),
-                figures=[(env._("Invoices"), len(moves))] if moves else [],
-                lines=[
-                    DigestLine(
-                        label=env._(
-                            "Invoice %(number)s – %(customer)s", number=move.name, customer=move.partner_id.display_name
-                        ),
-                        url=group.link(move),
-                        detail=env._(
-                            "%(amount)s due on %(date)s",
-                            amount=format_amount(env, move.amount_residual, move.currency_id),
-                            date=format_date(env, move.invoice_date_due),
-                        ),
-                    )
-                    for move in moves
-                ],
+                figures=figures(moves),
+                lines=[invoice_line(move) for move in moves],
                 note=note,
                 empty=env._("No invoice awaits payment."),
             )

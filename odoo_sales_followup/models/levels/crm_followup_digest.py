@@ -45,6 +45,7 @@ class CrmFollowupDigest(models.Model):
                             level_to=levels[change.level_to],
                             date=format_date(env, env.company._get_followup_date(change.date)),
                         ),
+                        salesperson=change.salesperson_id.name or "",
                     )
                     for change in changes
                 ],
@@ -73,6 +74,7 @@ class CrmFollowupDigest(models.Model):
                         detail=env._(
                             "dormant since %(date)s", date=format_date(env, env.company._get_followup_date(change.date))
                         ),
+                        salesperson=change.salesperson_id.name or "",
                     )
                     for change in changes
                 ],

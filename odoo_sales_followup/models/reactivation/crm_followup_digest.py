@@ -1,17 +1,20 @@
 from odoo import models
+from odoo.tools import format_date
 
 from ..crm_followup_digest import DigestLine
 
 
 class CrmFollowupDigest(models.Model):
-    """The reactivation's section of the sales digests: dormant customers flagged for a
-    reactivation call in the period, and those won back."""
+    """The reactivation's sections of the sales digests: dormant customers flagged for a
+    reactivation call in the period, and those won back; the reactivation calls not made
+    (an open reactivation whose call is overdue, or with no call planned)."""
 
     _inherit = "crm.followup.digest"
 
     def _get_digest_sections(self, group):
         sections = super()._get_digest_sections(group)
         group.add(sections, "reactivation", "crm.lead", self._get_digest_reactivation_section)
+        group.add(sections, "reactivation_missed", "crm.lead", self._get_digest_reactivation_missed_section)
         return sections
 
     def _get_digest_reactivation_section(self, group):
@@ -60,3 +63,45 @@ class CrmFollowupDigest(models.Model):
                 empty=env._("No customer flagged for reactivation or won back in this period."),
             )
         return sections
+
+    def _get_digest_reactivation_missed_section(self, group):
+        """Open reactivations whose call is not made, as of today: an activity past its due
+        date, or none planned; the longest dormant first."""
+        env = self.env
+        today = group.today
+        leads_of = group.search(
+            "crm.lead",
+            [
+                ("reactivation_open", "=", True),
+                "|",
+                ("activity_ids", "=", False),
+                ("activity_ids.date_deadline", "<", today),
+            ],
+            order="reactivation_days_overdue desc, id",
+        )
+
+        def missed(lead):
+            due = lead.activity_date_deadline
+            return DigestLine(
+                label=lead.partner_id.display_name or lead.name,
+                url=group.link(lead),
+                detail=env._(
+                    "call due on %(date)s, %(days)s days overdue", date=format_date(env, due), days=(today - due).days
+                )
+                if due
+                else env._("no call planned"),
+                salesperson=lead.user_id.name or "",
+            )
+
+        note = env._("As of %(date)s.", date=format_date(env, today))
+        return {
+            reader_id: group.section(
+                "reactivation_missed",
+                env._("Reactivation calls not made"),
+                figures=[(env._("Customers"), len(leads))] if leads else [],
+                lines=[missed(lead) for lead in leads],
+                note=note,
+                empty=env._("Every dormant customer flagged has their call planned."),
+            )
+            for reader_id, leads in leads_of.items()
+        }
