@@ -1,3 +1,4 @@
+from . import test_contract_act
 from . import test_contract_clean
 from . import test_contract_demo
 from . import test_contract_prepare
