@@ -60,6 +60,7 @@
         "demo/reactivation_demo.xml",
         "demo/plans_demo.xml",
         "demo/contract_demo.xml",
+        "demo/act_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],

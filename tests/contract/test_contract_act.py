@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -269,3 +269,27 @@ class TestContractAct(ContractCommon):
             sections = Digest.with_env(group.env)._get_digest_sections(group)
             return next(section for section in sections[user.id] if section.key == "acts_unsigned")
         return None
+
+
+@tagged("post_install", "-at_install", "sales_followup_contract")
+class TestContractActDemo(TransactionCase):
+    """The demo's acts (the suite installs the addon with its demo data)."""
+
+    def test_demo_acts_sent_past_the_delay_and_signed(self):
+        ref = self.env.ref
+        unsigned = ref("odoo_sales_followup.demo_lead_act_unsigned", raise_if_not_found=False)
+        if not unsigned:
+            self.skipTest("install the addon with its demo data")
+        self.assertEqual(unsigned.act_id.state, "sent")
+        self.assertTrue(unsigned.act_sign_overdue)
+        self.assertIn(unsigned, self.env["crm.lead"].search([("act_sign_overdue", "=", True)]))
+        self.assertTrue(
+            self.env["crm.followup.my.day"].search([("kind", "=", "act_unsigned"), ("res_id", "=", unsigned.id)])
+        )
+        signed = ref("odoo_sales_followup.demo_lead_act_signed")
+        self.assertEqual(signed.act_id.state, "signed")
+        self.assertFalse(signed.act_sign_overdue)
+        line = signed.criterion_line_ids.filtered(
+            lambda line: line.criterion_id == ref("odoo_sales_followup.criterion_act_signed")
+        )
+        self.assertEqual((line.is_met, line.fact_date), (True, signed.act_id.signed_date))
