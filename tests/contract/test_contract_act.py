@@ -65,6 +65,7 @@ class TestContractAct(ContractCommon):
         self.assertTrue(act.pdf_attachment_id)
 
     def test_russian_act_declined_names_and_amount_in_words(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
         self.acme.write(
             {
                 "lang": "ru_RU",
@@ -95,6 +96,7 @@ class TestContractAct(ContractCommon):
 
     def test_a_russian_salesperson_prepares_in_russian(self):
         """The tour's language: a salesperson working in Russian on a deal of a Russian customer."""
+        self.env["res.lang"]._activate_lang("ru_RU")
         self.salesman.lang = "ru_RU"
         self.acme.lang = False
         deal, _invoice = self._invoiced_deal()

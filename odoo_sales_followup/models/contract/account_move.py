@@ -9,15 +9,28 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     followup_act_lead_id = fields.Many2one(
-        "crm.lead", compute="_compute_followup_act", string="Deal of the act", compute_sudo=True
+        "crm.lead",
+        compute="_compute_followup_act",
+        string="Deal of the act",
+        compute_sudo=True,
+        groups="sales_team.group_sale_salesman",
     )
     followup_act_id = fields.Many2one(
-        "followup.contract", compute="_compute_followup_act", string="Act of completed work", compute_sudo=True
+        "followup.contract",
+        compute="_compute_followup_act",
+        string="Act of completed work",
+        compute_sudo=True,
+        groups="sales_team.group_sale_salesman",
     )
     followup_act_state = fields.Selection(
-        STATES, compute="_compute_followup_act", string="Act status", compute_sudo=True
+        STATES,
+        compute="_compute_followup_act",
+        string="Act status",
+        compute_sudo=True,
+        groups="sales_team.group_sale_salesman",
     )
 
+    # Only for salespeople: an accountant without sales rights reads no deal nor act.
     # compute_sudo: which deal an invoice is of, and its act, whatever the reader may read of
     # its orders; the actions check the user's rights on the deal
     def _compute_followup_act(self):
