@@ -47,7 +47,7 @@ registry.category("web_tour.tours").add("odoo_sales_followup_act", {
         },
         {
             content: "The scan is chosen",
-            trigger: ".modal .o_field_widget[name=file]:contains(signed_act.pdf)",
+            trigger: ".modal .o_field_widget[name=file] .o_clear_file_button",
         },
         {
             content: "Confirm",
