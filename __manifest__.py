@@ -17,6 +17,7 @@
         "data/criteria_data.xml",
         "data/chains_data.xml",
         "data/contract_data.xml",
+        "data/act_data.xml",
         "views/levels_res_partner_level_change_views.xml",
         "views/levels_res_partner_views.xml",
         "views/levels_res_partner_category_views.xml",
@@ -51,6 +52,7 @@
         "views/plans_crm_followup_my_day_views.xml",
         "views/plans_controls_views.xml",
         "views/plans_menus.xml",
+        "views/contract_act_views.xml",
     ],
     "demo": [
         "demo/levels_demo.xml",
@@ -60,6 +62,7 @@
         "demo/plans_demo.xml",
         "demo/digest_review_demo.xml",
         "demo/contract_demo.xml",
+        "demo/act_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],

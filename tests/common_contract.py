@@ -111,6 +111,49 @@ class ContractCommon(RelationshipLevelCommon):
         deal.invalidate_recordset()
         return composer
 
+    def _invoiced_deal(self, price=1000.0, pay=True, **values):
+        """A contract deal whose quotation is confirmed and invoiced (posted), and paid in full
+        unless not ``pay``; ``(deal, invoice)``."""
+        deal = self._contract_deal(price=price, **values)
+        order = deal.order_ids
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        if pay:
+            self._pay(invoice, invoice.amount_total)
+        else:
+            self._end_transaction()
+        return deal, invoice
+
+    def _prepare_act(self, deal, user=None):
+        """Prepare the act of ``deal`` as ``user`` (else the salesperson); the act."""
+        deal.with_user(user or self.salesman).action_prepare_act()
+        deal.invalidate_recordset()
+        return deal.act_id
+
+    def _send_act(self, deal, user=None):
+        """Send the act of ``deal`` through the composer *Send act* opens; the composer."""
+        action = deal.with_user(user or self.salesman).action_send_act()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(user or self.salesman)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer.action_send_mail()
+        deal.invalidate_recordset()
+        return composer
+
+    def _mark_signed(self, document, signed_date="2026-11-20", user=None):
+        """Mark ``document`` signed with a scan through the window *Mark signed* opens."""
+        action = document.with_user(user or self.salesman).action_mark_signed()
+        self.env["followup.contract.upload.wizard"].with_user(user or self.salesman).with_context(
+            **action["context"]
+        ).create(
+            {"file": base64.b64encode(b"%PDF scanned"), "file_name": "signed.pdf", "signed_date": signed_date}
+        ).action_confirm()
+        self._end_transaction()
+
     def _template(self, *paragraphs, name="Test template", **values):
         """A contract template of the Contracts team with these paragraphs, created by the
         Sales administrator."""

@@ -11,7 +11,7 @@ from .common_plans import SalesPlanCommon
 SECTIONS_BY_MODEL = {
     "crm.sales.plan": {"plan"},
     "crm.followup.my.day": {"todo", "control", "overdue_activities"},
-    "crm.lead": {"deals", "reactivation", "no_next_step", "reactivation_missed", "aftersale_overdue"},
+    "crm.lead": {"deals", "reactivation", "no_next_step", "reactivation_missed", "aftersale_overdue", "acts_unsigned"},
     "res.partner.level.change": {"levels_moved", "dormant"},
     "crm.lead.criterion": {"criteria_met"},
     "followup.contract": {"contracts"},

@@ -23,6 +23,12 @@ SHIPPED = {
     "crm_stage_reactivation_offer_made": {"sequence": 73},
     "crm_stage_reactivation_won": {"sequence": 80},
     "crm_stage_reactivation_lost": {"sequence": 85},
+    # an updated database's contract templates stay contracts; the acts' are new
+    "contract_template_sample": {"document_kind": "contract"},
+    "contract_template_sample_ru": {"document_kind": "contract"},
+    "act_template_sample": {"document_kind": "act"},
+    "act_template_sample_ru": {"document_kind": "act"},
+    "mail_template_act": {"name": "Act of completed work"},
     "mail_template_contract_invoice": {
         "subject": "{{ object.company_id.name or user.company_id.name }}: contract "
         "{{ object.contract_id.name or '' }} and invoice"

@@ -53,6 +53,7 @@ DEFAULT_SECTION_ORDER = (
     "criteria_met",
     "contracts",
     "invoices_due",
+    "acts_unsigned",
     "levels_moved",
     "dormant",
     "reactivation",

@@ -1,3 +1,5 @@
+from . import test_contract_act
+from . import test_contract_act_tour
 from . import test_contract_clean
 from . import test_contract_demo
 from . import test_contract_prepare

@@ -10,7 +10,9 @@ from . import crm_success_criterion
 from . import crm_lead_criterion
 from . import crm_lead
 from . import sale_order
+from . import account_move
 from . import mail_compose_message
 from . import crm_followup_digest
+from . import crm_followup_my_day
 from . import ir_attachment
 from . import crm_stage

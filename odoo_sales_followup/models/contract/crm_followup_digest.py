@@ -15,13 +15,55 @@ class CrmFollowupDigest(models.Model):
         sections = super()._get_digest_sections(group)
         group.add(sections, "contracts", "followup.contract", self._get_digest_contracts_section)
         group.add(sections, "invoices_due", "account.move", self._get_digest_invoices_due_section)
+        group.add(sections, "acts_unsigned", "crm.lead", self._get_digest_acts_unsigned_section)
         return sections
+
+    def _get_digest_acts_unsigned_section(self, group):
+        """Deals paid in full whose act is not signed after the company's days to sign it,
+        as of today, within each reader's rights on the deals."""
+        env = self.env
+        leads_of = group.search("crm.lead", [("act_sign_overdue", "=", True)], order="id")
+        paid_on = env["crm.lead"]._get_act_sign_overdue_dates(
+            set().union(*(leads.ids for leads in leads_of.values())) if leads_of else ()
+        )
+        note = env._("As of %(date)s.", date=format_date(env, env.company._get_followup_today()))
+        return {
+            reader_id: group.section(
+                "acts_unsigned",
+                env._("Acts not signed after payment"),
+                figures=[(env._("Deals"), len(leads))] if leads else [],
+                lines=[
+                    DigestLine(
+                        label=env._(
+                            "%(deal)s – %(customer)s", deal=lead.name, customer=lead.partner_id.display_name or ""
+                        ),
+                        url=group.link(lead),
+                        detail=env._(
+                            "paid on %(date)s, act %(act)s",
+                            date=format_date(env, paid_on.get(lead.id)),
+                            act=lead.act_id.name or env._("not prepared"),
+                        ),
+                    )
+                    for lead in leads
+                ],
+                note=note,
+                empty=env._("Every act of a paid deal is signed in time."),
+            )
+            for reader_id, leads in leads_of.items()
+        }
 
     def _get_digest_contracts_section(self, group):
         env = self.env
         contracts_of = group.search(
             "followup.contract",
-            ["|", "&", *group.period("sent_date"), "&", *group.period("signed_date", dates=True)],
+            [
+                ("document_kind", "=", "contract"),
+                "|",
+                "&",
+                *group.period("sent_date"),
+                "&",
+                *group.period("signed_date", dates=True),
+            ],
             user_field="lead_id.user_id",
             team_field="lead_id.team_id",
             order="id",

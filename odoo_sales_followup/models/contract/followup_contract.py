@@ -14,6 +14,10 @@ from ...tools.docx_render import TemplateRenderError, render_docx, template_fiel
 _logger = logging.getLogger(__name__)
 
 STATES = [("prepared", "Prepared"), ("sent", "Sent"), ("signed", "Signed"), ("cancelled", "Cancelled")]
+#: The kinds of documents prepared from templates: the contract and the act of completed work.
+DOCUMENT_KINDS = [("contract", "Contract"), ("act", "Act of completed work")]
+#: Per kind: the code of its numbering sequence (one per company) and the prefix of its numbers.
+NUMBERING = {"contract": ("followup.contract", "C"), "act": ("followup.act", "A")}
 
 #: Names a contract template receives; anything else is an unknown placeholder.
 CONTEXT_NAMES = (
@@ -68,6 +72,19 @@ PARTY_DERIVED = {
 }
 #: Names a template uses that need a quotation on the opportunity.
 QUOTATION_NAMES = {"quotation", "lines", "amount_untaxed", "amount_tax", "amount_total", "amount_words"}
+#: What a line of the quotation or of the invoice gives a template.
+LINE_KEYS = {
+    "number",
+    "product",
+    "description",
+    "quantity",
+    "unit",
+    "price_unit",
+    "discount",
+    "taxes",
+    "subtotal",
+    "total",
+}
 
 
 class FollowupContract(models.Model):
@@ -78,10 +95,16 @@ class FollowupContract(models.Model):
     # Every field is the engine's: users read contracts (the access rights give no write), and
     # the addon writes them in superuser mode from the opportunity's actions.
     name = fields.Char(string="Number", readonly=True, index=True)
+    document_kind = fields.Selection(
+        DOCUMENT_KINDS, string="Kind", required=True, default="contract", readonly=True, index=True
+    )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", required=True, readonly=True, index=True, ondelete="cascade"
     )
     order_id = fields.Many2one("sale.order", string="Quotation", readonly=True, ondelete="set null")
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, ondelete="set null", help="The invoice an act is made from."
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", required=True, readonly=True, index=True)
     user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
@@ -124,21 +147,39 @@ class FollowupContract(models.Model):
         return self._download(self.pdf_attachment_id)
 
     def action_send(self):
-        """*Send contract* of the opportunity: the composer with the contract and the invoice."""
+        """*Send contract* (*Send act*) of the opportunity: the composer with the document's PDF."""
         self.ensure_one()
+        if self.document_kind == "act":
+            return self.lead_id.action_send_act()
         return self.lead_id.action_send_contract()
 
     def action_mark_signed(self):
         self.ensure_one()
-        return self.lead_id.with_context(contract_wizard_mode="sign").action_open_contract_wizard()
+        return self._get_upload_wizard_action("sign")
 
     def action_upload_version(self):
         self.ensure_one()
-        return self.lead_id.with_context(contract_wizard_mode="upload").action_open_contract_wizard()
+        return self._get_upload_wizard_action("upload")
 
     def action_prepare_again(self):
         self.ensure_one()
+        if self.document_kind == "act":
+            return self.lead_id.action_open_act_prepare_wizard()
         return self.lead_id.action_open_contract_prepare_wizard()
+
+    def _get_upload_wizard_action(self, mode):
+        """The window to upload an edited version of this document (``upload``), or its signed
+        copy (``sign``)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Mark signed") if mode == "sign" else _("Upload a version"),
+            "res_model": "followup.contract.upload.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_contract_id": self.id, "default_mode": mode},
+        }
 
     def _download(self, attachment):
         return {
@@ -182,7 +223,7 @@ class FollowupContract(models.Model):
                         fields=", ".join(labels[attr] for attr in empty),
                     )
                 )
-        if names & QUOTATION_NAMES and not order:
+        if names & QUOTATION_NAMES and not order and template.document_kind != "act":
             missing.append(_("%(lead)s: a quotation", lead=lead.name))
         if not missing:
             return
@@ -312,6 +353,72 @@ class FollowupContract(models.Model):
         }
 
     @api.model
+    def _get_act_render_context(self, lead, move, template, number):
+        """The plain values an act template receives, from the invoice ``move``: its lines,
+        quantities, units, prices, VAT and totals, the amount in words, the act's number and
+        date, the deal's contract (number and date) and both parties' legal data, as a
+        contract's (:meth:`_get_party_values`). Never records."""
+        company = lead.company_id or self.env.company
+        lang = template._get_contract_lang(lead)
+        act_model = self.with_context(lang=lang)
+        env = act_model.env
+        currency = move.currency_id or company.currency_id
+        today = company._get_followup_today()
+
+        def money(amount):
+            return formatLang(env, amount, currency_obj=currency)
+
+        def number_of(value, digits=2):
+            return formatLang(env, value, digits=digits)
+
+        lines = []
+        product_lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        for index, line in enumerate(product_lines, start=1):
+            lines.append(
+                {
+                    "number": index,
+                    "product": line.product_id.with_context(lang=lang).display_name or line.name or "",
+                    "description": line.name or "",
+                    "quantity": number_of(line.quantity, 3 if line.quantity % 1 else 0),
+                    "unit": line.product_uom_id.with_context(lang=lang).name or "",
+                    "price_unit": money(line.price_unit),
+                    "discount": number_of(line.discount),
+                    "taxes": ", ".join(line.tax_ids.with_context(lang=lang).mapped("name")),
+                    "subtotal": money(line.price_subtotal),
+                    "total": money(line.price_total),
+                }
+            )
+        contract = lead.contract_id
+        contract_date = contract.signed_date or (contract.create_date and contract.create_date.date())
+        return {
+            "customer": act_model._get_party_values(lead.partner_id),
+            "company": act_model._get_party_values(company.partner_id),
+            "act": {"number": number, "date": format_date(env, today)},
+            "contract": {
+                "number": contract.name or "",
+                "date": format_date(env, contract_date) if contract_date else "",
+            },
+            "opportunity": {
+                "name": lead.name or "",
+                "expected_revenue": money(lead.expected_revenue),
+                "salesperson": lead.user_id.name or "",
+            },
+            "invoice": {
+                "name": move.name or "",
+                "date": format_date(env, move.invoice_date) if move.invoice_date else "",
+                "due_date": format_date(env, move.invoice_date_due) if move.invoice_date_due else "",
+                "payment_terms": move.invoice_payment_term_id.with_context(lang=lang).name or "",
+            },
+            "lines": lines,
+            "amount_untaxed": money(move.amount_untaxed),
+            "amount_tax": money(move.amount_tax),
+            "amount_total": money(move.amount_total),
+            "amount_words": amount_in_words(move.amount_total, currency.name, lang, currency.currency_unit_label),
+            "currency": currency.name,
+            "date": format_date(env, today),
+        }
+
+    @api.model
     def _check_placeholders(self, template, attributes):
         """Refuse a template that uses names or values the context does not have, naming them,
         before a number is taken."""
@@ -321,20 +428,12 @@ class FollowupContract(models.Model):
             "company": party,
             "contract": {"number", "date"},
             "opportunity": {"name", "expected_revenue", "salesperson"},
-            "quotation": {"name", "date", "validity_date", "payment_terms"},
-            "line": {
-                "number",
-                "product",
-                "description",
-                "quantity",
-                "unit",
-                "price_unit",
-                "discount",
-                "taxes",
-                "subtotal",
-                "total",
-            },
+            "line": LINE_KEYS,
         }
+        if template.document_kind == "act":
+            known.update({"act": {"number", "date"}, "invoice": {"name", "date", "due_date", "payment_terms"}})
+        else:
+            known["quotation"] = {"name", "date", "validity_date", "payment_terms"}
         for name, attr in sorted(attributes):
             if name in known and attr not in known[name]:
                 raise UserError(
@@ -417,7 +516,12 @@ class FollowupContract(models.Model):
             }
         )
         self.invalidate_recordset(["version_ids", "docx_attachment_id", "pdf_attachment_id", "version_count"])
-        if origin == "uploaded":
+        if self.document_kind == "act":
+            if origin == "uploaded":
+                body = _("Act %(number)s: version %(version)s uploaded.", number=self.name, version=number)
+            else:
+                body = _("Act %(number)s: version %(version)s prepared.", number=self.name, version=number)
+        elif origin == "uploaded":
             body = _("Contract %(number)s: version %(version)s uploaded.", number=self.name, version=number)
         else:
             body = _("Contract %(number)s: version %(version)s prepared.", number=self.name, version=number)
@@ -456,24 +560,24 @@ class FollowupContract(models.Model):
         )
 
     @api.model
-    def _next_number(self, company, peek=False):
-        """The next contract number of ``company``, from its own sequence (created on first use);
-        with ``peek``, the number the next contract would get, without taking it."""
+    def _next_number(self, company, peek=False, kind="contract"):
+        """The next number of a document of ``kind`` (``contract``, ``act``) of ``company``, from
+        its own sequence (one per company and kind, created on first use); with ``peek``, the
+        number the next document would get, without taking it."""
+        code, prefix = NUMBERING[kind]
         Sequence = self.env["ir.sequence"]
-        sequence = Sequence.search([("code", "=", "followup.contract"), ("company_id", "=", company.id)], limit=1)
+        sequence = Sequence.search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
         if peek:
             if not sequence:
-                return f"C{fields.Date.context_today(self).year}-0001"
+                return f"{prefix}{fields.Date.context_today(self).year}-0001"
             return sequence.get_next_char(sequence.number_next_actual)
         if not sequence:
+            if kind == "act":
+                name = _("Acts of %(company)s", company=company.name)
+            else:
+                name = _("Contracts of %(company)s", company=company.name)
             sequence = Sequence.create(
-                {
-                    "name": _("Contracts of %(company)s", company=company.name),
-                    "code": "followup.contract",
-                    "company_id": company.id,
-                    "prefix": "C%(year)s-",
-                    "padding": 4,
-                }
+                {"name": name, "code": code, "company_id": company.id, "prefix": f"{prefix}%(year)s-", "padding": 4}
             )
         return sequence._next()
 
@@ -486,6 +590,14 @@ class FollowupContract(models.Model):
     def _upload_version(self, data, file_name=None):
         """An edited DOCX uploaded back: the next version, with its PDF regenerated."""
         self._check_lead_access()
+        if self.state in ("signed", "cancelled") and self.document_kind == "act":
+            raise UserError(
+                _(
+                    "Act %(number)s is %(state)s: no new version can be uploaded.",
+                    number=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                )
+            )
         if self.state in ("signed", "cancelled"):
             raise UserError(
                 _(
@@ -522,14 +634,23 @@ class FollowupContract(models.Model):
             )
 
     def _mark_signed(self, data, file_name=None, signed_date=None):
-        """The customer signed: keep the scanned copy, and meet *Contract signed* on the opportunity."""
+        """The customer signed: keep the scanned copy, and meet *Contract signed* (*Act signed*)
+        on the opportunity with the date of the signature; then the opportunity's
+        :meth:`~crm.lead._on_followup_document_signed` hook."""
         self._check_lead_access()
+        is_act = self.document_kind == "act"
         if self.state not in ("prepared", "sent"):
+            if is_act:
+                raise UserError(_("Act %(number)s cannot be marked signed now.", number=self.name))
             raise UserError(_("Contract %(number)s cannot be marked signed now.", number=self.name))
         self._check_upload_size(data, file_name)
+        if is_act:
+            default_name = _("Signed act %(number)s", number=self.name)
+        else:
+            default_name = _("Signed contract %(number)s", number=self.name)
         attachment = self.env["ir.attachment"].create(
             {
-                "name": file_name or _("Signed contract %(number)s", number=self.name),
+                "name": file_name or default_name,
                 "raw": data,
                 "res_model": "crm.lead",
                 "res_id": self.lead_id.id,
@@ -540,14 +661,20 @@ class FollowupContract(models.Model):
         self.sudo().write(
             {
                 "state": "signed",
-                "signed_date": signed_date or fields.Date.context_today(self),
+                "signed_date": signed_date or self.company_id._get_followup_today(),
                 "signed_attachment_id": attachment.id,
             }
         )
-        self.lead_id.message_post(
-            body=_("Contract %(number)s signed.", number=self.name), attachment_ids=attachment.ids
-        )
-        self.lead_id._meet_contract_signed(self, attachment)
+        if is_act:
+            body = _("Act %(number)s signed.", number=self.name)
+        else:
+            body = _("Contract %(number)s signed.", number=self.name)
+        self.lead_id.message_post(body=body, attachment_ids=attachment.ids)
+        if is_act:
+            self.lead_id._meet_act_signed(self, attachment)
+        else:
+            self.lead_id._meet_contract_signed(self, attachment)
+        self.lead_id._on_followup_document_signed(self)
 
     def action_cancel(self):
         """Cancel the contract: the next preparation numbers a new one."""
@@ -556,6 +683,10 @@ class FollowupContract(models.Model):
         # sudo: the contract's state is the engine's; the user's right to edit the opportunity was checked
         self.sudo().write({"state": "cancelled"})
         for contract in self:
-            contract.lead_id.message_post(body=_("Contract %(number)s cancelled.", number=contract.name))
+            if contract.document_kind == "act":
+                body = _("Act %(number)s cancelled.", number=contract.name)
+            else:
+                body = _("Contract %(number)s cancelled.", number=contract.name)
+            contract.lead_id.message_post(body=body)
             contract.lead_id._queue_criteria_updates(document_lead_ids=contract.lead_id.ids)
         return True

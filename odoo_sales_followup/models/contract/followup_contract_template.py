@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ...tools.docx_render import TemplateRenderError, template_fields
+from .followup_contract import DOCUMENT_KINDS
 
 
 class FollowupContractTemplate(models.Model):
@@ -12,6 +13,15 @@ class FollowupContractTemplate(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
+    document_kind = fields.Selection(
+        DOCUMENT_KINDS,
+        string="Kind",
+        required=True,
+        default="contract",
+        index=True,
+        help="The document the template prepares: a contract from the quotation, or an act of completed "
+        "work from the invoice.",
+    )
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     file = fields.Binary(string="Template (DOCX)", required=True, attachment=True)
@@ -124,11 +134,12 @@ class FollowupContractTemplate(models.Model):
         return message
 
     @api.model
-    def _get_templates_for_lead(self, lead):
-        """The templates ``lead`` may use: of its company (or shared), its team's first (or
-        every team's)."""
+    def _get_templates_for_lead(self, lead, kind="contract"):
+        """The templates of documents of ``kind`` ``lead`` may use: of its company (or shared),
+        its team's first (or every team's)."""
         templates = self.search(
             [
+                ("document_kind", "=", kind),
                 ("company_id", "in", [False, lead.company_id.id or self.env.company.id]),
                 "|",
                 ("team_ids", "=", False),
@@ -139,16 +150,16 @@ class FollowupContractTemplate(models.Model):
         return in_team + (templates - in_team)
 
     @api.model
-    def _find_for_lead(self, lead):
+    def _find_for_lead(self, lead, kind="contract"):
         """The template for ``lead`` (see :meth:`_find_for_lead_with_reason`)."""
-        return self._find_for_lead_with_reason(lead)[0]
+        return self._find_for_lead_with_reason(lead, kind)[0]
 
     @api.model
-    def _find_for_lead_with_reason(self, lead):
+    def _find_for_lead_with_reason(self, lead, kind="contract"):
         """``(template, why it was chosen)``: of the lead's team if it has any, in the customer's
         language, else in the language of the customer's country (Russia: Russian), else the
         first."""
-        templates = self._get_templates_for_lead(lead)
+        templates = self._get_templates_for_lead(lead, kind)
         in_team = templates.filtered(lambda template: lead.team_id in template.team_ids) or templates
         customer = lead.partner_id.commercial_partner_id
         lang = lead.partner_id.lang or customer.lang

@@ -15,4 +15,7 @@ class MailComposeMessage(models.TransientModel):
                 # Sent with its PDF attached: the contract went out.
                 if contract.pdf_attachment_id and contract.pdf_attachment_id in composer.attachment_ids:
                     lead._on_contract_sent(contract, composer.partner_ids)
+                act = lead.act_id
+                if act.pdf_attachment_id and act.pdf_attachment_id in composer.attachment_ids:
+                    lead._on_act_sent(act, composer.partner_ids)
         return result

@@ -4,7 +4,7 @@ from odoo import fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
     #: Ranges of the settings, enforced by the shared bounds mechanism.
-    _followup_bounds = {"contract_upload_max_mb": (1, 100)}
+    _followup_bounds = {"contract_upload_max_mb": (1, 100), "act_sign_days": (1, 365)}
 
     legal_name = fields.Char(related="partner_id.legal_name", readonly=False)
     kpp = fields.Char(related="partner_id.kpp", readonly=False)
@@ -20,4 +20,10 @@ class ResCompany(models.Model):
         string="Contract uploads up to (MB)",
         default=10,
         help="The largest edited contract or signed copy a user may upload, in megabytes.",
+    )
+    act_sign_days = fields.Integer(
+        string="Days to sign the act after payment",
+        default=10,
+        help="A deal paid in full whose act of completed work is not signed this many days later appears in "
+        "the controls: the deals' filter, My day and the digests.",
     )
