@@ -8,6 +8,7 @@ from . import test_engine_guards
 from . import test_upgrade
 from . import test_production_calendar
 from . import test_company_days
+from . import test_working_hours
 from .levels import *  # noqa: F403
 from .criteria import *  # noqa: F403
 from .aftersale import *  # noqa: F403

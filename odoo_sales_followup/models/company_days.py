@@ -1,7 +1,9 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import DEFAULT_WORKDAYS, BusinessDays, company_days, next_business_day
+from ..tools import DEFAULT_WORKDAYS, BusinessDays, company_days, next_business_day, working_hours_before
 
 
 class ResCompany(models.Model):
@@ -71,6 +73,40 @@ class ResCompany(models.Model):
             return next_business_day(day, *(business_days or self._get_followup_business_days(first=day)))
         except ValueError:
             return day
+    def _get_followup_working_hours_before(self, moment, hours_list):
+        """``{hours: the moment that many working hours of the company's calendar before
+        ``moment``}`` for each number of ``hours_list``, in naive UTC datetimes: the working
+        hours of its working schedule (the lines of the first week of a two-week schedule,
+        without breaks), none on its days off, Monday's (the first working weekday's) on its
+        moved working days, all in the schedule's time zone. Without a working schedule,
+        clock hours; ``None`` for a schedule that has no working hours in ten years.
+        """
+        self.ensure_one()
+        # sudo: as _get_followup_business_days, the company's calendar decides for whoever
+        # reads the controls; only moments leave this method
+        calendar = self.sudo().resource_calendar_id
+        if not calendar:
+            return {hours: moment - timedelta(hours=hours) for hours in hours_list}
+        schedule = {}
+        for attendance in calendar.attendance_ids:
+            if (
+                attendance.display_type
+                or attendance.day_period == "lunch"
+                or attendance.resource_id
+                or (calendar.two_weeks_calendar and attendance.week_type != "0")
+            ):
+                continue
+            schedule.setdefault(int(attendance.dayofweek), []).append((attendance.hour_from, attendance.hour_to))
+        tz = self._get_followup_tz()
+        days = self._get_followup_business_days(last=company_days.local_day(moment, tz))
+        cutoffs = {}
+        for hours in hours_list:
+            try:
+                cutoffs[hours] = working_hours_before(moment, hours, schedule, tz, days.holidays, days.extra_workdays)
+            except ValueError:
+                cutoffs[hours] = None
+        return cutoffs
+
     @api.model
     def _get_followup_days_sql(self, alias="company_day"):
         """SQL of a table ``alias(company_id, tz, today)``: every company, its time zone and

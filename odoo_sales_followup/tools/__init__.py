@@ -12,3 +12,4 @@ from .production_calendar import day_runs, official_days
 from .reactivation import ASSIGNMENT_RULES, ReactivationAssigner, reactivation_priority
 from .relationship_level import LEVEL_SELECTION, LEVELS, level_change_cause, relationship_level, typical_interval
 from .plans import DIGEST_PERIODICITIES, PERIOD_KIND_SELECTION, digest_period, forecast, period_bounds, period_kind
+from .working_hours import working_hours_before

@@ -2,39 +2,99 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from ...odoo_sales_followup.models.plans.crm_lead import CrmLead
 from ..common_plans import SalesPlanCommon
+from ..test_working_hours import moscow
 
 JOBS_LOGGER = "odoo.addons.odoo_sales_followup.odoo_sales_followup.models.jobs"
 
 
 @tagged("post_install", "-at_install", "sales_followup_plans")
 class TestPlansControls(SalesPlanCommon):
-    def _age(self, leads, hours):
-        """Make ``leads`` created ``hours`` ago."""
-        self._store(leads, create_date=self.env.cr.now() - timedelta(hours=hours))
+    def _moscow_office(self):
+        """Give the company a working schedule of Moscow: Monday to Friday, 9:00 to 13:00
+        and 14:00 to 18:00."""
+        self.company.resource_calendar_id = self.env["resource.calendar"].create(
+            {
+                "name": "Moscow office",
+                "tz": "Europe/Moscow",
+                "company_id": self.company.id,
+                "attendance_ids": [
+                    (0, 0, {"name": "Office", "dayofweek": str(day), "hour_from": hour_from, "hour_to": hour_to})
+                    for day in range(5)
+                    for hour_from, hour_to in ((9, 13), (14, 18))
+                ],
+            }
+        )
 
+    def _untouched_at(self, leads, *moment):
+        """Which of ``leads`` are not touched in time at ``moment`` (Moscow time), by the
+        filter and by the field."""
+        with freeze_time(moscow(*moment)):
+            found = self.env["crm.lead"].search([("id", "in", leads.ids), ("followup_untouched", "=", True)])
+            leads.invalidate_recordset(["followup_untouched"])
+            self.assertEqual(leads.filtered("followup_untouched"), found)
+        return found
+
+    @freeze_time(moscow(2026, 3, 18, 15))
     def test_leads_without_next_step_and_not_touched_in_time(self):
         Lead = self.env["crm.lead"]
+        self._moscow_office()
         waiting, planned, touched, fresh, won = (self._opportunity(name=f"Deal {n}") for n in range(5))
         self._activity(planned, self.today)
         self._activity_done(touched, "mail.mail_activity_data_call", self.today)
         won.stage_id = self.stage_won
-        self._age(waiting | planned | touched | won, 30)
-        self._age(fresh, 2)
+        # created Thursday 10:00: 36 working hours by Wednesday 15:00; Wednesday 13:00: one
+        self._store(waiting | planned | touched | won, create_date=moscow(2026, 3, 12, 10))
+        self._store(fresh, create_date=moscow(2026, 3, 18, 13))
         scope = [("id", "in", (waiting | planned | touched | fresh | won).ids)]
         self.assertEqual(Lead.search([*scope, ("followup_no_next_step", "=", True)]), waiting | touched | fresh)
         self.assertEqual(Lead.search([*scope, ("followup_untouched", "=", True)]), waiting | planned)
         self.assertEqual(Lead.search([*scope, ("followup_untouched", "=", False)]), touched | fresh | won)
-        # A team that reacts within 48 hours does not count 30 hours as late.
+        # A team that reacts within 48 working hours does not count 36 as late.
         self.team.reaction_time_hours = 48
         self.assertFalse(Lead.search([*scope, ("followup_untouched", "=", True)]))
         self.assertEqual(
             (waiting.followup_no_next_step, waiting.followup_untouched, planned.followup_no_next_step),
             (True, False, False),
         )
+
+    def test_the_reaction_time_counts_working_hours(self):
+        """A deal created Friday 17:00 has had two working hours by Monday 10:00: not late for
+        a reaction time of 4 hours; it is once Monday's third hour has passed."""
+        self._moscow_office()
+        self.team.reaction_time_hours = 4
+        friday_evening, friday_lunch = self._opportunity(name="Friday evening"), self._opportunity(name="Friday lunch")
+        self._store(friday_evening, create_date=moscow(2026, 3, 13, 17))
+        self._store(friday_lunch, create_date=moscow(2026, 3, 13, 13))
+        deals = friday_evening | friday_lunch
+        self.assertEqual(self._untouched_at(deals, 2026, 3, 16, 10), friday_lunch, "Friday 14:00-18:00 passed")
+        self.assertEqual(self._untouched_at(deals, 2026, 3, 16, 12), friday_lunch, "exactly 4 hours: not yet")
+        self.assertEqual(self._untouched_at(deals, 2026, 3, 16, 12, 30), deals)
+        # the company's week, not the weekday the tests run on: Sunday evening is Friday's end
+        self.assertFalse(self._untouched_at(friday_evening, 2026, 3, 15, 23))
+
+    def test_the_reaction_time_skips_the_production_calendars_holidays(self):
+        """Across the New Year holidays of 2026 (31 December to 11 January) and on the working
+        Saturday of 1 November 2025, with the production calendar loaded."""
+        self._moscow_office()
+        self.company.country_id = self.env.ref("base.ru")
+        self.company.action_load_production_calendar(2025)
+        self.company.action_load_production_calendar(2026)
+        self.team.reaction_time_hours = 4
+        before_new_year = self._opportunity(name="Before New Year")
+        self._store(before_new_year, create_date=moscow(2025, 12, 30, 16))
+        # Tuesday 16:00-18:00, then Monday 12 January 9:00-10:00: three working hours
+        self.assertFalse(self._untouched_at(before_new_year, 2026, 1, 12, 10))
+        self.assertFalse(self._untouched_at(before_new_year, 2026, 1, 9, 18))
+        self.assertEqual(self._untouched_at(before_new_year, 2026, 1, 12, 11, 30), before_new_year)
+        before_saturday = self._opportunity(name="Before the working Saturday")
+        self._store(before_saturday, create_date=moscow(2025, 10, 31, 16))
+        # Friday 16:00-18:00 and the Saturday's (Monday's) 9:00-11:30
+        self.assertEqual(self._untouched_at(before_saturday, 2025, 11, 1, 11, 30), before_saturday)
+        self.assertFalse(self._untouched_at(before_saturday, 2025, 11, 1, 10, 30))
 
     def test_negative_reaction_time_is_refused(self):
         with self._refused(

@@ -17,8 +17,9 @@ class CrmTeam(models.Model):
     reaction_time_hours = fields.Integer(
         string="Reaction time (hours)",
         default=DEFAULT_REACTION_HOURS,
-        help="Hours a new lead of this team may wait for its first touch (an activity done, a note "
-        "or an email) before it shows as not touched in time, up to a year (8784 hours). Empty means 24 hours.",
+        help="Working hours of the company's working schedule a new lead of this team may wait for its "
+        "first touch (an activity done, a note or an email) before it shows as not touched in time, "
+        "up to 8784 hours. Empty means 24 hours.",
     )
 
     @api.model_create_multi
