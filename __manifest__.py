@@ -17,6 +17,7 @@
         "data/criteria_data.xml",
         "data/chains_data.xml",
         "data/contract_data.xml",
+        "data/referrals_data.xml",
         "views/levels_res_partner_level_change_views.xml",
         "views/levels_res_partner_views.xml",
         "views/levels_res_partner_category_views.xml",
@@ -50,6 +51,9 @@
         "views/plans_crm_followup_my_day_views.xml",
         "views/plans_controls_views.xml",
         "views/plans_menus.xml",
+        "views/referrals_crm_lead_views.xml",
+        "views/referrals_crm_followup_referral_report_views.xml",
+        "views/sources_crm_followup_source_analysis_views.xml",
     ],
     "demo": [
         "demo/levels_demo.xml",
@@ -58,6 +62,7 @@
         "demo/reactivation_demo.xml",
         "demo/plans_demo.xml",
         "demo/contract_demo.xml",
+        "demo/referrals_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],
