@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -98,7 +98,7 @@ class TestReferralRule(ReferralsCommon):
         first.with_user(self.salesman).referrer_partner_id = self.globex
         self._end_transaction()
         self.assertFalse(first.referral_deal_id, "Globex has no won deal to credit")
-        self.assertEqual(self._recommendation(deal).met_origin, second, "the other referral still meets it")
+        self.assertTrue(self._recommendation(deal).is_met, "the other referral still meets it")
         self.assertEqual(
             self._changes(self.acme).filtered(lambda change: change.event == "referral").origin_ref, second
         )
@@ -166,3 +166,24 @@ class TestReferralReport(ReferralsCommon):
             self._figures(self.salesman, self.acme), (2, 1, 5000.0), "a salesperson sees their own deals only"
         )
         self.assertEqual(self._figures(self.salesman_2, self.acme), (1, 0, 0.0))
+
+
+@tagged("post_install", "-at_install", "sales_followup_referrals")
+class TestReferralsDemo(TransactionCase):
+    def test_demo_referral_chain(self):
+        ref = self.env.ref
+        technosnab = ref("odoo_sales_followup.demo_partner_technosnab")
+        won = ref("odoo_sales_followup.demo_lead_technosnab_won")
+        first = ref("odoo_sales_followup.demo_lead_referral_polyus")
+        line = won.criterion_line_ids.filtered(
+            lambda line: line.criterion_id == ref("odoo_sales_followup.criterion_recommendation")
+        )
+        self.assertEqual((line.is_met, line.met_origin), (True, first), "TechnoSnab's referral met Recommendation")
+        (figures,) = self.env["crm.followup.referral.report"]._read_group(
+            [("referrer_id", "=", technosnab.id)], [], ["lead_count:sum", "won_count:sum", "revenue:sum"]
+        )
+        self.assertEqual(figures, (2, 1, 3600.0), "two leads brought, one won")
+        history = self.env["res.partner.level.change"].search(
+            [("partner_id", "=", technosnab.id), ("event", "=", "referral")]
+        )
+        self.assertEqual(len(history), 2, "its level history shows the referrals")

@@ -10,10 +10,6 @@ registry.category("web_tour.tours").add("odoo_sales_followup_referral", {
             run: "click",
         },
         {
-            content: "A new lead opens, referred by the customer",
-            trigger: ".o_field_widget[name=referrer_partner_id] input:value(Acme Corp)",
-        },
-        {
             content: "Name it",
             trigger: ".o_field_widget[name=name] input, .o_field_widget[name=name] textarea",
             run: "edit Globex, referred by Acme",
