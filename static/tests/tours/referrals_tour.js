@@ -10,6 +10,10 @@ registry.category("web_tour.tours").add("odoo_sales_followup_referral", {
             run: "click",
         },
         {
+            content: "A new lead opens, under the won deal",
+            trigger: ".o_breadcrumb .breadcrumb-item:contains(Acme ERP rollout)",
+        },
+        {
             content: "Name it",
             trigger: ".o_field_widget[name=name] input, .o_field_widget[name=name] textarea",
             run: "edit Globex, referred by Acme",
