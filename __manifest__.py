@@ -18,6 +18,7 @@
         "data/chains_data.xml",
         "data/contract_data.xml",
         "data/act_data.xml",
+        "data/referrals_data.xml",
         "views/levels_res_partner_level_change_views.xml",
         "views/levels_res_partner_views.xml",
         "views/levels_res_partner_category_views.xml",
@@ -53,6 +54,9 @@
         "views/plans_controls_views.xml",
         "views/plans_menus.xml",
         "views/contract_act_views.xml",
+        "views/referrals_crm_lead_views.xml",
+        "views/referrals_crm_followup_referral_report_views.xml",
+        "views/sources_crm_followup_source_analysis_views.xml",
     ],
     "demo": [
         "demo/levels_demo.xml",
@@ -63,6 +67,7 @@
         "demo/digest_review_demo.xml",
         "demo/contract_demo.xml",
         "demo/act_demo.xml",
+        "demo/referrals_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["odoo_sales_followup/static/tests/tours/*.js"],

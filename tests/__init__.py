@@ -16,3 +16,4 @@ from .chains import *  # noqa: F403
 from .reactivation import *  # noqa: F403
 from .plans import *  # noqa: F403
 from .contract import *  # noqa: F403
+from .referrals import *  # noqa: F403

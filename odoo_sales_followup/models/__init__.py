@@ -19,3 +19,4 @@ from .levels import followup_chain  # the levels' chain trigger extends the chai
 from . import reactivation
 from . import plans
 from . import contract
+from . import referrals

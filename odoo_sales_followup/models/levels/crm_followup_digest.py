@@ -21,7 +21,11 @@ class CrmFollowupDigest(models.Model):
         env = self.env
         changes_of = group.search(
             "res.partner.level.change",
-            [*group.period("date"), ("level_to", "not in", self.env["res.partner"]._get_level_groups()["dormant"])],
+            [
+                *group.period("date"),
+                *env["res.partner.level.change"]._get_move_domain(),
+                ("level_to", "not in", self.env["res.partner"]._get_level_groups()["dormant"]),
+            ],
             user_field="salesperson_id",
             order="date, id",
         )
@@ -58,7 +62,11 @@ class CrmFollowupDigest(models.Model):
         env = self.env
         changes_of = group.search(
             "res.partner.level.change",
-            [*group.period("date"), ("level_to", "in", self.env["res.partner"]._get_level_groups()["dormant"])],
+            [
+                *group.period("date"),
+                *env["res.partner.level.change"]._get_move_domain(),
+                ("level_to", "in", self.env["res.partner"]._get_level_groups()["dormant"]),
+            ],
             user_field="salesperson_id",
             order="date, id",
         )

@@ -52,6 +52,13 @@ class ResPartnerLevelChange(models.Model):
             origin_ok = change.origin_model in self.env and change.origin_id
             change.origin_ref = f"{change.origin_model},{change.origin_id}" if origin_ok else False
 
+    @api.model
+    def _get_move_domain(self):
+        """Hook: the domain of the history lines that are moves of a level. A capability that
+        notes a fact in the history without a move (a referral) leaves its lines out of what
+        counts moves (the digests)."""
+        return []
+
     @api.depends("partner_id", "level_from", "level_to")
     def _compute_display_name(self):
         labels = dict(self._fields["level_to"]._description_selection(self.env))
