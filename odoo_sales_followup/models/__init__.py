@@ -15,3 +15,4 @@ from .levels import followup_chain  # the levels' chain trigger extends the chai
 from . import reactivation
 from . import plans
 from . import contract
+from .chains import crm_lead_signature  # the chains hear the contract's signature hook, defined above

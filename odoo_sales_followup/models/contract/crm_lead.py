@@ -361,6 +361,13 @@ class CrmLead(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
 
+    def _on_followup_document_signed(self, documents):
+        """Hook: ``documents`` of these opportunities (a contract, an act) were marked signed by
+        the customer. Called once the signature is recorded, with the rights of the user who
+        recorded it. Does nothing here; the activity chains override it to end the steps that
+        wait for the signature."""
+        return None
+
     def _meet_contract_signed(self, contract, attachment):
         """*Contract signed* follows the contract: an automatic criterion of that rule through the
         criteria's rules, and the shipped criterion met by hand with the signed copy attached."""

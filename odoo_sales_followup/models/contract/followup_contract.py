@@ -548,6 +548,7 @@ class FollowupContract(models.Model):
             body=_("Contract %(number)s signed.", number=self.name), attachment_ids=attachment.ids
         )
         self.lead_id._meet_contract_signed(self, attachment)
+        self.lead_id._on_followup_document_signed(self)
 
     def action_cancel(self):
         """Cancel the contract: the next preparation numbers a new one."""
