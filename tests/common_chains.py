@@ -1,5 +1,6 @@
 import json
 from datetime import date, datetime
+from uuid import uuid4
 
 from odoo import Command
 
@@ -148,3 +149,82 @@ class ChainCommon(RelationshipLevelCommon):
         channel = json_dump(channel_with_db(self.env.cr.dbname, user._bus_channel()))
         messages = [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]
         return [message["payload"] for message in messages if message["type"] == "simple_notification"]
+
+
+class ListeningCommon(ChainCommon):
+    """The chains' world, plus the people who write to a deal.
+
+    Anna Acme and Boris Acme: contacts of Acme Corp, the deals' customer
+    Gina Globex: a contact of another customer; Eve: an address nobody knows
+    chain "Proposal answer": Wait for the answer (Customer replied / Paid / Signed: next step;
+    No reply: next step) -> Call about the answer
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.anna.email = "anna@acme.example.com"
+        cls.boris.email = "boris@acme.example.com"
+        cls.gina = cls.env["res.partner"].create(
+            {"name": "Gina Globex", "parent_id": cls.globex.id, "email": "gina@globex.example.com"}
+        )
+
+    def _waiting_chain(self, events=("reply", "no_answer"), first=None, **values):
+        """A chain on opportunities: a waiting step whose outcomes are given by ``events``
+        (each goes on to the next step unless ``first`` gives the first outcome's values),
+        then *Call about the answer*."""
+        labels = {"reply": "Customer replied", "payment": "Paid", "signature": "Signed", "no_answer": "No reply"}
+        outcomes = [{"name": labels[event], "action": "next", "customer_event": event} for event in events]
+        if first:
+            outcomes[0].update(first)
+        return self._chain(
+            "manual",
+            [
+                {"name": "Wait for the answer", "activity_type_id": self.todo.id, "delay": 3, "outcomes": outcomes},
+                {"name": "Call about the answer", "delay": 1},
+            ],
+            name=values.pop("name", "Proposal answer"),
+            **values,
+        )
+
+    def _send_to_customer(self, record, partner=None):
+        """The salesperson's email to the customer on ``record``: the message a reply answers."""
+        return (
+            record.with_user(self.salesman)
+            .with_context(mail_notify_force_send=False)
+            .message_post(
+                body="Here is our proposal.",
+                subject="Our proposal",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=(partner or self.anna).ids,
+            )
+        )
+
+    def _process_reply(self, parent, email_from, subject="Re: Our proposal", body="We agree, let us talk."):
+        """An email answering ``parent``, received by Odoo's mail gateway as the fetchmail job does."""
+        address = email_from.split("<")[-1].strip(">")
+        raw = "\r\n".join(
+            [
+                f"Return-Path: <{address}>",
+                f"From: {email_from}",
+                "To: sales@company.example.com",
+                f"Subject: {subject}",
+                "Date: Fri, 20 Nov 2026 10:00:00 +0000",
+                f"Message-ID: <{uuid4()}@mail.example.com>",
+                f"In-Reply-To: {parent.message_id}",
+                f"References: {parent.message_id}",
+                "MIME-Version: 1.0",
+                'Content-Type: text/plain; charset="utf-8"',
+                "Content-Transfer-Encoding: 8bit",
+                "",
+                body,
+                "",
+            ]
+        )
+        # fetched mail is processed with administrative rights, as Odoo's own tests do
+        self.env["mail.thread"].sudo().message_process(None, raw.encode())
+        self._end_transaction()
+
+    def _line(self, run):
+        return run.line_ids.sorted("id")[-1:]

@@ -104,3 +104,7 @@ class TestDemoStory(TransactionCase):
         )
         self.assertEqual(second.followup_run_ids.chain_id, self.env.ref("odoo_sales_followup.demo_chain_fast_reaction"))
         self.assertEqual(second.activity_ids.summary, "Call back the request")
+        # its third step waits for the customer's answer to the offer
+        wait = self.env.ref("odoo_sales_followup.demo_chain_fast_reaction_step_wait")
+        self.assertTrue(wait.is_waiting)
+        self.assertEqual(wait._get_event_outcome("no_answer").name, "No reply")

@@ -20,3 +20,4 @@ from . import reactivation
 from . import plans
 from . import contract
 from . import referrals
+from .chains import crm_lead_signature  # the chains hear the contract's signature hook, defined above

@@ -3,6 +3,7 @@ from . import test_chains_access
 from . import test_chains_business_days
 from . import test_chains_integrity
 from . import test_chains_jobs
+from . import test_chains_listening
 from . import test_chains_quotations
 from . import test_chains_tools
 from . import test_chains_tour

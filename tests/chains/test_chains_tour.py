@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from ..common_chains import ChainCommon
+from ..common_chains import ChainCommon, ListeningCommon
 
 
 @tagged("post_install", "-at_install", "sales_followup_chains")
@@ -50,3 +50,15 @@ class TestQuotationChainTour(HttpCase, ChainCommon):
         )
         self.assertEqual(run.line_ids.mapped("name"), ["Call about the proposal"])
         self.assertEqual(order.state, "sale")
+
+
+@tagged("post_install", "-at_install", "sales_followup_chains")
+class TestListeningChainTour(HttpCase, ListeningCommon):
+    def test_a_processed_reply_shows_on_the_deal(self):
+        chain = self._waiting_chain()
+        lead = self._opportunity()
+        run = chain._start(lead)
+        sent = self._send_to_customer(lead)
+        self._process_reply(sent, "Anna Acme <anna@acme.example.com>")
+        self.start_tour(f"/odoo/crm/{lead.id}", "odoo_sales_followup_listening_chain", login="osf_salesman")
+        self.assertEqual(run.activity_id.summary, "Call about the answer")

@@ -1,8 +1,10 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .. import before_commit
 
-#: Key of the invoices whose chains may have to stop at the end of the transaction.
+#: Key of the invoices whose chains may have to stop at the end of the transaction:
+#: {invoice id: whether it was paid just now (and so ends the steps that wait for a payment)}.
 PENDING_PAID = "odoo_sales_followup.chain_paid_invoices"
 
 #: The chains' triggers of customer invoices (``followup.chain.trigger``).
@@ -41,16 +43,40 @@ class AccountMove(models.Model):
         paid_ids = [move_id for move_id in paid.ids if isinstance(move_id, int)]
         if paid_ids:
             # Computed while flushing a payment: stop the invoices' chains just before the commit.
-            before_commit.collect(self.env, PENDING_PAID, self.env["account.move"]._stop_paid_invoice_chains).update(
-                paid_ids
+            pending = before_commit.collect(
+                self.env, PENDING_PAID, self.env["account.move"]._stop_paid_invoice_chains, factory=dict
             )
+            # The database still holds the state before this computation: the invoices paid just now
+            # (not those recomputed later, nor in payment before) end the steps that wait for a payment.
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM account_move WHERE id = ANY(%s) AND payment_state NOT IN ('paid', 'in_payment')",
+                    paid_ids,
+                )
+            )
+            newly_paid = {row[0] for row in self.env.cr.fetchall()}
+            for move in paid.filtered(lambda move: move.id in newly_paid and move.payment_state != "reversed"):
+                pending[move.id] = True
+            for move_id in paid_ids:
+                pending.setdefault(move_id, False)
         return result
 
     def _stop_paid_invoice_chains(self):
-        ids = before_commit.take(self.env, PENDING_PAID, set())
-        invoices = self.env["account.move"].sudo().browse(ids).exists()
-        self.env["followup.chain.run"]._stop_on_records(invoices, reasons=("paid",))
+        pending = before_commit.take(self.env, PENDING_PAID, {})
+        invoices = self.env["account.move"].sudo().browse(list(pending)).exists()
+        Run = self.env["followup.chain.run"]
+        # the steps that wait for the payment end with it first (the history names the payment);
+        # then the chains of the invoices paid stop, their purpose gone
+        Run._on_invoices_paid(invoices.filtered(lambda move: pending[move.id]))
+        Run._stop_on_records(invoices, reasons=("paid",))
         self.env.flush_all()
+
+    # ---- mail.thread ----
+
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        self._followup_on_message_posted(message)
+        return result
 
     # ---- followup.chain.record ----
 

@@ -55,6 +55,19 @@ class CrmLead(models.Model):
         self._followup_detach_activities()
         return super().toggle_active()
 
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        lead = super().message_new(msg_dict, custom_values)
+        lead._followup_opened_by_email()
+        return lead
+
+    # ---- mail.thread ----
+
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        self._followup_on_message_posted(message)
+        return result
+
     # ---- followup.chain.record ----
 
     @api.model

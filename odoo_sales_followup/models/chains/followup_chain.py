@@ -75,6 +75,11 @@ class FollowupChain(models.Model):
     partner_level = fields.Selection(
         LEVEL_SELECTION, string="Customer level", help="Only customers at this relationship level (any if empty)."
     )
+    stop_on_reply = fields.Boolean(
+        string="Stop when the customer replies",
+        help="An email of the customer (or of a contact of their company) on the document or its opportunity "
+        "stops the chain, whatever its step: the salesperson takes the conversation over.",
+    )
     # ---- steps and runs ----
     step_ids = fields.One2many("followup.chain.step", "chain_id", string="Steps", copy=True)
     step_count = fields.Integer(compute="_compute_run_stats", string="Number of steps")

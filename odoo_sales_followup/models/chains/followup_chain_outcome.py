@@ -12,6 +12,15 @@ OUTCOME_ACTIONS = [
     ("end", "End the chain"),
 ]
 
+#: What the customer does that ends a waiting step by itself (``customer_event`` of an outcome):
+#: the outcome named so is applied, as if the salesperson had chosen it.
+CUSTOMER_EVENTS = [
+    ("reply", "Customer replied"),
+    ("payment", "Paid"),
+    ("signature", "Signed"),
+    ("no_answer", "No reply by the due date"),
+]
+
 
 class FollowupChainOutcome(models.Model):
     _name = "followup.chain.outcome"
@@ -45,6 +54,13 @@ class FollowupChainOutcome(models.Model):
         string="Lost reason",
         ondelete="restrict",
         help="Written on the opportunity this outcome marks lost; required with “Mark the opportunity lost”.",
+    )
+    customer_event = fields.Selection(
+        CUSTOMER_EVENTS,
+        string="Given by itself when",
+        help="The step waits for the customer: its activity is marked done by itself with this outcome when "
+        "the customer replies by email (they or a contact of their company, on the document or its "
+        "opportunity), pays the invoice, signs the contract, or when the due date passes without any of these.",
     )
 
     # ---- CONSTRAINTS ----
@@ -89,6 +105,21 @@ class FollowupChainOutcome(models.Model):
                     )
                 )
         self.step_id.chain_id._check_exit()
+
+    @api.constrains("customer_event", "step_id")
+    def _check_customer_event(self):
+        for step in self.step_id:
+            events = [outcome.customer_event for outcome in step.outcome_ids if outcome.customer_event]
+            if duplicate := next((event for event in events if events.count(event) > 1), None):
+                raise ValidationError(
+                    _(
+                        "The step “%(step)s” of the chain “%(chain)s” has several outcomes given when “%(event)s”: "
+                        "keep one.",
+                        step=step.name,
+                        chain=step.chain_id.name,
+                        event=dict(self._fields["customer_event"]._description_selection(self.env))[duplicate],
+                    )
+                )
 
     # ---- CRUD ----
 

@@ -1,5 +1,8 @@
 from odoo import api, models
 
+#: Key of the documents created from an email in the current transaction (``message_new``).
+NEW_BY_EMAIL = "odoo_sales_followup.chain_opened_by_email"
+
 
 class FollowupChainRecord(models.AbstractModel):
     """What an activity chain needs of the documents it runs on (opportunities, quotations,
@@ -46,6 +49,24 @@ class FollowupChainRecord(models.AbstractModel):
         )
         for record in self:
             record.followup_run_ids = runs.filtered(lambda run, record=record: run.res_id == record.id)
+
+    # ---- LISTENING TO THE CUSTOMER ----
+
+    def _followup_on_message_posted(self, message):
+        """A message was posted on this document: its chains hear it when it is an email of the
+        customer (``followup.chain.run._on_customer_message``). Each kind of document calls it from
+        its ``_message_post_after_hook`` (mail.thread's comes before this class in their order)."""
+        if message.message_type != "email" or not self:
+            return  # what users post and Odoo logs costs no query
+        if self.env.cr.precommit.data.get(NEW_BY_EMAIL, {}).get(self._name, set()) & set(self.ids):
+            return  # the email that opened the document answers nothing
+        self.env["followup.chain.run"]._on_customer_message(self, message)
+
+    def _followup_opened_by_email(self):
+        """These documents were just created from an email (``message_new``): their chains do not
+        hear that first email as a reply."""
+        opened = self.env.cr.precommit.data.setdefault(NEW_BY_EMAIL, {})
+        opened.setdefault(self._name, set()).update(self.ids)
 
     # ---- HOOKS ----
 

@@ -1,7 +1,8 @@
 import logging
-from collections import defaultdict
+from collections import defaultdict, namedtuple
+from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
@@ -20,7 +21,14 @@ STOP_REASONS = [
     ("activity_deleted", "Activity cancelled"),
     ("calendar", "No business day in the calendar"),
     ("delay", "Due date out of range"),
+    ("replied", "Customer replied"),
 ]
+
+#: What the customer did (or did not do) that ends a waiting step by itself: ``kind`` (a
+#: ``customer_event`` of outcomes), the ``outcome`` it gives, the ``record`` that shows it (the
+#: message, the payment or invoice, the signed document; None for no answer), its ``name`` for
+#: the history, and the ``actor`` whose rights the outcome's effects run with (the assignee).
+CustomerEvent = namedtuple("CustomerEvent", "kind outcome record name actor")
 
 #: Fields of a run that only the chain engine sets, in superuser mode: users start, pause,
 #: resume, stop and mark steps done through the run's actions, never by writing them.
@@ -601,7 +609,7 @@ class FollowupChainRun(models.Model):
         activity.action_feedback(feedback=feedback)
         self._advance(done, outcome=outcome.sudo() if outcome else None)
 
-    def _advance(self, done, outcome=None):
+    def _advance(self, done, outcome=None, events=None):
         """The current activities of these runs were marked done: record them and plan what
         comes next, by ``outcome`` (for the runs at its step) or else the step's first outcome.
 
@@ -609,22 +617,29 @@ class FollowupChainRun(models.Model):
         environment of the user who did the steps: the engine writes its own records in
         superuser mode, while the outcomes' effects on the opportunities (a stage, lost) run
         with that user's rights (``_apply_outcome_effects``). Set-based: the runs' writes are
-        grouped by value, whatever the number of runs."""
+        grouped by value, whatever the number of runs.
+
+        ``events``: {run: ``CustomerEvent``} of the runs whose step the customer ended (a waiting
+        step): its outcome applies, the history names the event and no user, and the outcome's
+        effects run with the rights of the activity's assignee, never the customer's."""
         today = fields.Date.context_today(self)
         # sudo: runs, their history and their activities are the engine's records
         runs = self.sudo()
         runs.write({"activity_id": False})
         stop_reasons = runs._get_stop_reasons()
-        lines, to_schedule, delays, effects, finished = [], [], {}, [], []
-        repeats, moves, ended = defaultdict(list), defaultdict(list), defaultdict(list)
+        events = events or {}
+        lines, to_schedule, delays, finished = [], [], {}, []
+        repeats, moves, ended, effects = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
         for run in runs:
             step = run.step_id
+            event = events.get(run)
             summary, deadline, activity_ref = done.get(run, (step.name, False, False))
-            chosen = (
-                outcome
-                if outcome and outcome.step_id == step
-                else step.outcome_ids.sorted(lambda outcome: (outcome.sequence, outcome.id))[:1]
-            )
+            if event:
+                chosen = event.outcome
+            elif outcome and outcome.step_id == step:
+                chosen = outcome
+            else:
+                chosen = step.outcome_ids.sorted(lambda outcome: (outcome.sequence, outcome.id))[:1]
             lines.append(
                 {
                     "run_id": run.id,
@@ -633,8 +648,9 @@ class FollowupChainRun(models.Model):
                     "date_deadline": deadline,
                     "activity_ref": activity_ref,
                     "date_done": today,
-                    "user_id": self.env.uid,
+                    "user_id": False if event else self.env.uid,
                     "outcome_id": chosen.id,
+                    **self._prepare_event_line_values(event),
                 }
             )
             if run.state != "running":
@@ -655,7 +671,7 @@ class FollowupChainRun(models.Model):
             else:
                 next_step = step._get_next_step()
             if action in ("stage", "lost") and run.lead_id:
-                effects.append((run, chosen))
+                effects[event.actor if event else None].append((run, chosen))
             if next_step:
                 moves[next_step.id].append(run.id)
                 to_schedule.append(run.id)
@@ -671,7 +687,20 @@ class FollowupChainRun(models.Model):
         runs.browse(to_schedule)._schedule(today, delays)
         for reason, ids in ended.items():
             runs.browse(ids)._stop(reason)
-        self._apply_outcome_effects(effects)
+        for actor, pairs in effects.items():
+            # what the customer ended moves the opportunity with the rights of the step's assignee
+            (self.with_user(actor) if actor else self)._apply_outcome_effects(pairs)
+
+    @api.model
+    def _prepare_event_line_values(self, event):
+        """The history's values naming what the customer did (``event``), or none."""
+        if not event:
+            return {}
+        return {
+            "event_model": event.record._name if event.record else False,
+            "event_res_id": event.record.id if event.record else False,
+            "event_name": event.name,
+        }
 
     def _apply_outcome_effects(self, effects):
         """Move the opportunities to a stage, or mark them lost, as the outcomes chosen say,
@@ -728,6 +757,232 @@ class FollowupChainRun(models.Model):
         self.env.user._bus_send(
             "simple_notification",
             {"type": "warning", "title": _("Chain outcome not applied"), "message": message, "sticky": True},
+        )
+
+    # ---- LISTENING TO THE CUSTOMER ----
+
+    @api.model
+    def _get_listening_runs(self, records):
+        """{run: document among ``records``} of the running chains that hear what the customer does
+        on ``records`` (documents chains run on, of one model): the runs on these documents, and
+        those on their opportunities, at a step with an open activity. Nothing else: an event
+        on a document never reaches the chains of another customer's or another deal's documents."""
+        records = records.sudo().exists()  # sudo: the engine reads which opportunity a document is of
+        if not records:
+            return {}
+        by_lead = {}
+        for record in records:
+            by_lead.setdefault(record._get_followup_lead().id, record)
+        by_lead.pop(False, None)
+        domain = [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+        if by_lead:
+            domain = expression.OR([domain, [("res_model", "=", "crm.lead"), ("res_id", "in", list(by_lead))]])
+        runs = self.sudo().search([*domain, ("state", "=", "running"), ("activity_id", "!=", False)])
+        return {
+            run: records.browse(run.res_id) if run.res_model == records._name else by_lead[run.res_id] for run in runs
+        }
+
+    @api.model
+    def _on_customer_message(self, records, message):
+        """``message`` was posted on ``records``: when it is an email of their customer (or of a
+        contact of the customer's company) and no note, it ends the waiting steps that wait for
+        a reply (outcome *Customer replied*) and stops the chains that stop when the customer
+        replies. Whoever processes the email, it does nothing else."""
+        message = message.sudo()  # sudo: the engine reads who wrote the message it was given
+        author = message.author_id
+        if (
+            message.message_type != "email"
+            or not author
+            or message.is_internal
+            or message.subtype_id.internal
+            or author.user_ids.filtered(lambda user: not user.share)  # a colleague is no customer
+        ):
+            return
+        listening = {
+            run: record
+            for run, record in self._get_listening_runs(records).items()
+            if run.chain_id.stop_on_reply or run.step_id._get_event_outcome("reply")
+        }
+        if not listening:
+            return
+        customer = author.commercial_partner_id
+        # the customer of the chain's own document (of the opportunity, for a run on it), as it is now
+        heard = [run for run in listening if customer == run._get_current_customer()]
+        if not heard:
+            return
+        subject = (message.subject or message.preview or "").strip()
+        name = _(
+            "Email from %(author)s: “%(subject)s”",
+            author=author.name or author.email or "",
+            subject=subject[:80] + ("…" if len(subject) > 80 else ""),
+        )
+        Run = self.sudo().browse()
+        stopping = Run.browse([run.id for run in heard if run.chain_id.stop_on_reply])
+        stopping._stop_by_customer("replied", message, name)
+        waiting = Run.browse([run.id for run in heard if run not in stopping])
+        waiting._end_steps_by_customer(
+            {
+                run: CustomerEvent("reply", run.step_id._get_event_outcome("reply"), message, name, None)
+                for run in waiting
+            }
+        )
+
+    @api.model
+    def _on_invoices_paid(self, invoices):
+        """``invoices`` (customer invoices) were paid: the steps that wait for the payment, on them or
+        on their opportunities, end with their outcome *Paid*, and the history names the payment."""
+        listening = {
+            run: invoice
+            for run, invoice in self._get_listening_runs(invoices).items()
+            if run.step_id._get_event_outcome("payment")
+        }
+        if not listening:
+            return
+        events = {}
+        for invoice in set(listening.values()):
+            # reconciled, or matched while in payment (a payment without its journal entry yet)
+            payment = (invoice._get_reconciled_payments() | invoice.matched_payment_ids).sorted("id")[-1:]
+            if payment:
+                name = _("Payment %(payment)s of invoice %(invoice)s", payment=payment.name, invoice=invoice.name)
+            else:
+                name = _("Invoice %(invoice)s paid", invoice=invoice.name)
+            events[invoice] = (payment or invoice, name)
+        self.sudo().browse([run.id for run in listening])._end_steps_by_customer(
+            {
+                run: CustomerEvent("payment", run.step_id._get_event_outcome("payment"), *events[invoice], None)
+                for run, invoice in listening.items()
+            }
+        )
+
+    @api.model
+    def _on_documents_signed(self, leads, documents):
+        """``documents`` (a contract, an act) of ``leads`` were marked signed: the steps of the
+        opportunities' chains that wait for the signature end with their outcome *Signed*."""
+        listening = {
+            run: lead
+            for run, lead in self._get_listening_runs(leads).items()
+            if run.res_model == "crm.lead" and run.step_id._get_event_outcome("signature")
+        }
+        if not listening:
+            return
+        documents = documents.sudo()  # sudo: the names of the documents the user just marked signed
+        events = {}
+        for run, lead in listening.items():
+            document = (
+                documents.filtered(lambda doc, lead=lead: "lead_id" in doc._fields and doc.lead_id == lead)[:1]
+                or documents[:1]
+            )
+            name = _("%(document)s signed", document=document.display_name)
+            events[run] = CustomerEvent("signature", run.step_id._get_event_outcome("signature"), document, name, None)
+        self.sudo().browse([run.id for run in listening])._end_steps_by_customer(events)
+
+    def _get_current_customer(self):
+        """The customer (commercial entity) of this run's document as it is now, else the run's."""
+        self.ensure_one()
+        record = self._get_record()
+        record = record.exists() if record is not None else None
+        return (record._get_followup_partner() if record else None) or self.partner_id
+
+    def _end_steps_by_customer(self, events):
+        """End the current steps of these runs by what the customer did or did not do: ``events``
+        maps each run to its ``CustomerEvent``. The activities are marked done by OdooBot (the
+        customer is no user, and the salesperson did nothing), with the event as feedback; then
+        the chains go on as after any Done (``_advance``)."""
+        # sudo: the engine writes its runs and marks its activities done
+        runs = self.sudo().filtered(lambda run: run.state == "running" and run.activity_id and run in events)
+        if not runs:
+            return
+        done, feedbacks = {}, defaultdict(list)
+        events = dict(events)
+        for run in runs:
+            activity = run.activity_id
+            done[run] = (activity.summary, activity.date_deadline, activity.id)
+            events[run] = event = events[run]._replace(actor=activity.user_id)
+            feedback = _("%(outcome)s: %(event)s", outcome=event.outcome.name, event=event.name)
+            feedbacks[feedback].append(activity.id)
+        # The runs let go of their activities first: marking them done below moves no chain by itself.
+        runs.write({"activity_id": False})
+        Activity = self.env["mail.activity"].with_user(SUPERUSER_ID)
+        for feedback, activity_ids in feedbacks.items():
+            Activity.browse(activity_ids)._action_done(feedback=feedback)
+        runs._advance(done, events=events)
+
+    def _stop_by_customer(self, reason, record, name):
+        """Stop these runs because of what the customer did (``record``, described by ``name``):
+        the history names it on the step that was open."""
+        runs = self.sudo().filtered(lambda run: run.state == "running")  # sudo: the engine writes its runs
+        if not runs:
+            return
+        today = fields.Date.context_today(self)
+        event = CustomerEvent(reason, None, record, name, None)
+        self.env["followup.chain.run.line"].sudo().create(
+            [
+                {
+                    "run_id": run.id,
+                    "step_id": run.step_id.id,
+                    "name": run.activity_id.summary or run.step_id.name,
+                    "date_deadline": run.activity_id.date_deadline,
+                    "activity_ref": run.activity_id.id,
+                    "date_done": today,
+                    **self._prepare_event_line_values(event),
+                }
+                for run in runs
+            ]
+        )
+        runs._stop(reason)
+
+    def _end_unanswered_steps(self):
+        """End the waiting steps of these runs whose due date has passed (a day of the run's
+        company) with their outcome given when there is no reply; those without one wait for the
+        salesperson. Idempotent: a step ended is no longer waiting."""
+        runs = self.sudo().filtered(lambda run: run.state == "running" and run.activity_id)
+        todays, events = {}, {}
+        for run in runs:
+            company = run.company_id or self.env.company
+            if company not in todays:
+                todays[company] = company._get_followup_today()
+            outcome = run.step_id._get_event_outcome("no_answer")
+            deadline = run.activity_id.date_deadline
+            if outcome and deadline and deadline < todays[company]:
+                name = _("No reply by %(date)s", date=format_date(self.env, deadline))
+                events[run] = CustomerEvent("no_answer", outcome, None, name, None)
+        runs.browse([run.id for run in events])._end_steps_by_customer(events)
+
+    @api.model
+    def _cron_end_unanswered_steps(self):
+        """End the waiting steps whose due date has passed without the customer: daily, through
+        the job runner (``jobs.run_batches``), in batches of ``odoo_sales_followup.chain_batch_size``."""
+        # a company's today is at most a day ahead of UTC's: a due date before it is before UTC's
+        # tomorrow; each run is then checked against the today of its own company
+        horizon = fields.Date.today() + timedelta(days=1)
+        runs = self.sudo().search(
+            [
+                ("state", "=", "running"),
+                ("activity_id", "!=", False),
+                ("step_id.outcome_ids.customer_event", "=", "no_answer"),
+                ("date_deadline", "<", horizon),
+            ],
+            order="company_id, id",
+        )
+        jobs.run_batches(
+            self.env,
+            runs,
+            lambda batch: batch._end_unanswered_steps(),
+            job_name="Unanswered chain steps",
+            batch_size=jobs.get_batch_size(self.env, "odoo_sales_followup.chain_batch_size", 1000),
+            company_of=lambda run: run.company_id,
+            notice=lambda company, failed, total, problem: (
+                self.env._("Waiting steps of activity chains not ended"),
+                self.env._(
+                    "The scheduled action “Sales follow-up: end the waiting steps nobody answered” failed "
+                    "in %(company)s: %(error)s. Steps not ended: %(failed)s of %(count)s. The other steps "
+                    "were ended; the next run tries again.",
+                    company=company.name,
+                    failed=failed,
+                    count=total,
+                    error=problem,
+                ),
+            ),
         )
 
     def _get_stop_reason(self):

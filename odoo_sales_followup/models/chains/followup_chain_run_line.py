@@ -21,6 +21,31 @@ class FollowupChainRunLine(models.Model):
     # the id of the activity done (removed once done): what a Done clicked on a line behind the
     # chain is matched with, to say who did that step and when
     activity_ref = fields.Integer(string="Activity id", readonly=True)
+    # What the customer did that ended the step by itself (a step that waits for the customer):
+    # the message, payment or signed document, and its description as it was then. The
+    # description is what the history shows: it stays true when the record is gone.
+    event_model = fields.Char(string="Ended by (model)", readonly=True)
+    event_res_id = fields.Many2oneReference(string="Ended by (id)", model_field="event_model", readonly=True)
+    event_name = fields.Char(string="Ended by", readonly=True)
+
+    def action_open_event(self):
+        """Open what ended the step: the document of the message, the payment, the signed document
+        (with the user's own rights: a record they may not read is refused as anywhere else)."""
+        self.ensure_one()
+        # sudo: which record ended the step of a history line the user may read
+        line = self.sudo()
+        if not line.event_model or line.event_model not in self.env or not line.event_res_id:
+            return False
+        record = self.env[line.event_model].browse(line.event_res_id).exists()
+        if record._name == "mail.message":
+            # a message is read on its document
+            if not record.sudo().model or record.sudo().model not in self.env:
+                return False
+            record = self.env[record.sudo().model].browse(record.sudo().res_id).exists()
+        if not record:
+            return False
+        record.check_access("read")
+        return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id, "view_mode": "form"}
 
     def _check_access(self, operation):
         """The history of a run follows the run, which follows its document."""

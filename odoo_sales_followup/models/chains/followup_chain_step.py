@@ -59,6 +59,18 @@ class FollowupChainStep(models.Model):
         "record's salesperson gets the activity.",
     )
     outcome_ids = fields.One2many("followup.chain.outcome", "step_id", string="Outcomes", copy=True)
+    is_waiting = fields.Boolean(
+        string="Waits for the customer",
+        compute="_compute_is_waiting",
+        store=True,
+        help="One of its outcomes is given by itself when the customer replies, pays or signs, or when the due "
+        "date passes: the step's activity is then marked done without the salesperson.",
+    )
+
+    @api.depends("outcome_ids.customer_event")
+    def _compute_is_waiting(self):
+        for step in self:
+            step.is_waiting = any(step.outcome_ids.mapped("customer_event"))
 
     # ---- CONSTRAINTS ----
 
@@ -176,6 +188,12 @@ class FollowupChainStep(models.Model):
                 )
 
     # ---- BUSINESS ----
+
+    def _get_event_outcome(self, event):
+        """The outcome of this step given by itself on the customer's ``event`` (a
+        ``customer_event`` value), or an empty recordset when the step does not wait for it."""
+        self.ensure_one()
+        return self.outcome_ids.filtered(lambda outcome: outcome.customer_event == event)[:1]
 
     def _get_next_step(self):
         """The step after this one in its chain, or an empty recordset at the end."""

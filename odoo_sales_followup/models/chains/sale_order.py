@@ -34,6 +34,13 @@ class SaleOrder(models.Model):
                 Chain._start_chains("quotation_confirmed", self.opportunity_id)
         return result
 
+    # ---- mail.thread ----
+
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        self._followup_on_message_posted(message)
+        return result
+
     # ---- followup.chain.record ----
 
     @api.model
