@@ -15,7 +15,8 @@ class ContractCommon(RelationshipLevelCommon):
     main company "YourCompany": legal data (signatory Olga Director, on the basis of the
     │   Charter), bank account at "Demo Bank" (BIC 044525225, correspondent account)
     ├── Acme Corp, a Russian company: full legal name with "&" and "<Co>" and Cyrillic,
-    │   INN, KPP, OGRN, bank account, signatory; email acme@example.com
+    │   INN, KPP, OGRN, bank account (check digits and key right), signatory; email
+    │   acme@example.com
     ├── team "Contracts" (salesman and manager are members), stage New; payment and work
     │   stages: the shipped Payment receipt and In work
     ├── accountant: invoicing rights, no sales rights
@@ -55,14 +56,14 @@ class ContractCommon(RelationshipLevelCommon):
         cls.company.partner_id.write(
             {
                 "legal_name": "YourCompany Ltd.",
-                "vat": "7700000001",
-                "company_registry": "1027700000001",
+                "vat": "7700000009",
+                "company_registry": "1027700000008",
                 "street": "1 Main Street",
                 "city": "Moscow",
                 "signatory_name": "Olga Director",
                 "signatory_position": "General Director",
                 "signatory_basis": "the Charter",
-                "bank_ids": [Command.create({"acc_number": "40702810000000000001", "bank_id": bank.id, "sequence": 1})],
+                "bank_ids": [Command.create({"acc_number": "40702810200000000001", "bank_id": bank.id, "sequence": 1})],
             }
         )
         cls.acme.write(
@@ -72,13 +73,13 @@ class ContractCommon(RelationshipLevelCommon):
                 "country_id": ref("base.ru").id,
                 "city": "Москва",
                 "street": "ул. Тверская, 1",
-                "vat": "7701234567",
+                "vat": "7701234560",
                 "kpp": "770101001",
-                "company_registry": "1147746000000",
+                "company_registry": "1147746000005",
                 "signatory_name": "Иван Петров",
                 "signatory_position": "General Director",
                 "signatory_basis": "the Charter",
-                "bank_ids": [Command.create({"acc_number": "40702810000000000002", "bank_id": bank.id})],
+                "bank_ids": [Command.create({"acc_number": "40702810500000000002", "bank_id": bank.id})],
             }
         )
 

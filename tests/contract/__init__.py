@@ -3,6 +3,8 @@ from . import test_contract_act_tour
 from . import test_contract_clean
 from . import test_contract_demo
 from . import test_contract_prepare
+from . import test_contract_requisites
+from . import test_contract_requisites_tools
 from . import test_contract_send
 from . import test_contract_tools
 from . import test_contract_tour

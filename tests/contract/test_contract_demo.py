@@ -24,3 +24,6 @@ class TestContractDemo(TransactionCase):
         self.assertEqual(
             (severstroy.kpp, severstroy.bank_ids.bank_id.corr_account), ("519001001", "30101810400000000225")
         )
+        # the Russian customer's requisites pass their checks: a contract of it is prepared
+        self.assertEqual((severstroy.country_id.code, severstroy._get_legal_data_errors()), ("RU", {}))
+        self.assertEqual(severstroy.vat, "5190123455")

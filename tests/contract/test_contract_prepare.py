@@ -30,7 +30,7 @@ class TestContractPrepare(ContractCommon):
             docx,
         )
         self.assertIn("and ООО «Акме» & Co <Co>, represented by its General Director Иван Петров", docx)
-        self.assertIn("Tax ID (INN): 7701234567", docx)
+        self.assertIn("Tax ID (INN): 7701234560", docx)
         self.assertIn("KPP: 770101001", docx)
         self.assertIn("Correspondent account: 30101810400000000225", docx)
         self.assertIn("1 | Consulting day | 1 | Units |", docx)

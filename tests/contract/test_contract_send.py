@@ -188,7 +188,7 @@ class TestContractAccess(ContractCommon):
                 "signatory_position": "Director",
                 "signatory_basis": "the Charter",
                 "bank_ids": [
-                    Command.create({"acc_number": "40702810000000000009", "bank_id": self.acme.bank_ids.bank_id.id})
+                    Command.create({"acc_number": "40702810600000000009", "bank_id": self.acme.bank_ids.bank_id.id})
                 ],
             }
         )

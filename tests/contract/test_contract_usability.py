@@ -149,7 +149,7 @@ class TestContractLanguage(ContractCommon):
         self.assertEqual(contract.template_id, self.template_en)
         docx = self._docx_text(contract.docx_attachment_id)
         self.assertIn("acting on the basis of the Charter", docx)
-        self.assertIn("Company ID (OGRN): 1147746000000", docx)
+        self.assertIn("Company ID (OGRN): 1147746000005", docx)
         # the customer's address in English order, its country in English
         self.assertIn("ул. Тверская, 1, Москва, Russian Federation", docx)
         self.assertNotIn("Устава", docx)

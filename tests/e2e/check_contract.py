@@ -39,7 +39,7 @@ def _deal(odoo, legal_name, email):
             **legal,
             "legal_name": "E2E Supplier Ltd.",
             "vat": "7700000001",
-            "bank_ids": [(0, 0, {"acc_number": "40702810000000000099", "bank_id": bank, "sequence": 1})],
+            "bank_ids": [(0, 0, {"acc_number": "40702810500000000099", "bank_id": bank, "sequence": 1})],
         },
     )
     partner = odoo.call(
@@ -53,7 +53,7 @@ def _deal(odoo, legal_name, email):
             "legal_name": legal_name,
             "vat": "7701234567",
             "email": email,
-            "bank_ids": [(0, 0, {"acc_number": "40702810000000000098", "bank_id": bank})],
+            "bank_ids": [(0, 0, {"acc_number": "40702810200000000098", "bank_id": bank})],
         },
     )
     product = odoo.call(

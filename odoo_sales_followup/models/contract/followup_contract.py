@@ -192,7 +192,10 @@ class FollowupContract(models.Model):
 
     @api.model
     def _check_legal_data(self, lead, order, template, attributes, names):
-        """Refuse, listing exactly what is missing, when the data ``template`` uses is empty.
+        """Refuse, listing exactly what is missing or wrong, when the data ``template`` uses is
+        empty or a Russian requisite it uses is wrong (a check digit, an account against its
+        BIC: ``res.partner._get_legal_data_errors``), as a record saved before the checks
+        existed may be.
 
         :param attributes: the ``(name, attribute)`` pairs the template uses
         :param names: the top-level names it uses
@@ -201,6 +204,7 @@ class FollowupContract(models.Model):
         customer = lead.partner_id.commercial_partner_id
         labels = self._get_party_labels()
         missing = []
+        invalid = []
         first_partner = None
         if not customer:
             raise UserError(_('Set the customer of "%(lead)s" before preparing its contract.', lead=lead.name))
@@ -214,8 +218,14 @@ class FollowupContract(models.Model):
                 for attr in sorted(used, key=PARTY_KEYS.index)
                 if not values.get(attr) and not self._is_optional(partner, attr)
             ]
-            if empty:
+            errors = partner._get_legal_data_errors()
+            wrong = [errors[attr] for attr in sorted(used, key=PARTY_KEYS.index) if attr in errors]
+            if empty or wrong:
                 first_partner = first_partner or partner
+            invalid += [
+                self.env._("%(partner)s, %(error)s", partner=partner.display_name, error=error) for error in wrong
+            ]
+            if empty:
                 missing.append(
                     _(
                         "%(partner)s: %(fields)s",
@@ -225,14 +235,31 @@ class FollowupContract(models.Model):
                 )
         if names & QUOTATION_NAMES and not order and template.document_kind != "act":
             missing.append(_("%(lead)s: a quotation", lead=lead.name))
-        if not missing:
+        if not missing and not invalid:
             return
-        message = _(
-            'To prepare the contract of "%(lead)s" with template "%(template)s", fill in: %(missing)s.',
-            lead=lead.name,
-            template=template.name,
-            missing="; ".join(missing),
-        )
+        if not invalid:
+            message = _(
+                'To prepare the contract of "%(lead)s" with template "%(template)s", fill in: %(missing)s.',
+                lead=lead.name,
+                template=template.name,
+                missing="; ".join(missing),
+            )
+        elif not missing:
+            message = _(
+                'To prepare the contract of "%(lead)s" with template "%(template)s", correct: %(invalid)s.',
+                lead=lead.name,
+                template=template.name,
+                invalid="; ".join(invalid),
+            )
+        else:
+            message = _(
+                'To prepare the contract of "%(lead)s" with template "%(template)s", fill in: %(missing)s; '
+                "and correct: %(invalid)s.",
+                lead=lead.name,
+                template=template.name,
+                missing="; ".join(missing),
+                invalid="; ".join(invalid),
+            )
         if not first_partner:
             raise UserError(message)
         raise RedirectWarning(message, first_partner._get_legal_data_action(), _("Open the legal data"))
@@ -254,8 +281,7 @@ class FollowupContract(models.Model):
         names, the address in that language's order, and in Russian the preamble's grammar."""
         partner = partner.commercial_partner_id.with_env(self.env)
         lang = (self.env.lang or "en_US").split("_")[0]
-        # the first account with its bank, as a contract needs the bank's codes
-        bank = partner.bank_ids.filtered("bank_id")[:1] or partner.bank_ids[:1]
+        bank = partner._get_contract_bank_account()
         address = partner._get_contract_address()
         legal_address = partner.legal_address or address
         name = partner.signatory_name or ""

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from ...tools import ru_names
+from ...tools import ru_names, ru_requisites
 
 #: The legal data a contract uses, added to Odoo's: commercial fields, so that a contact
 #: shows its company's.
@@ -89,6 +90,14 @@ class ResPartner(models.Model):
             position = (partner.with_context(lang="ru_RU") if russian else partner).signatory_position
             partner.signatory_position_genitive = ru_names.position_genitive(position)
 
+    @api.constrains("vat", "kpp", "company_registry", "country_id")
+    def _check_russian_requisites(self):
+        """Refuse a wrong INN, KPP, OGRN or OGRNIP of a Russian company or entrepreneur (a
+        contact shows its company's: it is not checked again). Empty values pass."""
+        for partner in self:
+            if partner.commercial_partner_id == partner and (errors := partner._get_requisite_errors()):
+                raise ValidationError("\n".join(errors.values()))
+
     def _commercial_fields(self):
         return super()._commercial_fields() + list(LEGAL_FIELDS)
 
@@ -131,6 +140,90 @@ class ResPartner(models.Model):
             "signatory_name": self.env._("Signatory"),
             "signatory_position": self.env._("Signatory's position"),
             "signatory_basis": self.env._("Acting on the basis of"),
+        }
+
+    def _get_requisite_errors(self):
+        """Hook: ``{legal data key: message}`` for each wrong requisite of the partner's
+        commercial entity when it is Russian (INN in ``vat``, KPP, OGRN or OGRNIP in
+        ``company_registry``); empty when they are right, empty or not Russian. The keys are
+        those of :meth:`_get_legal_data_labels`."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if partner.country_id.code != "RU":
+            return {}
+        # base_vat's conventions: one character means "no INN"; the context key skips the check
+        vat = partner.vat if len(partner.vat or "") > 1 and not self.env.context.get("no_vat_validation") else False
+        requisites = {"vat": ("inn", vat), "kpp": ("kpp", partner.kpp), "ogrn": ("ogrn", partner.company_registry)}
+        errors = {}
+        for key, (requisite, value) in requisites.items():
+            if message := self._get_requisite_error(requisite, value):
+                errors[key] = message
+        return errors
+
+    @api.model
+    def _get_requisite_error(self, requisite, value, bic=None):
+        """The message saying what is wrong with a Russian requisite, or ``None`` when it is
+        right or empty: "INN 7707083894: the check digit is wrong".
+
+        :param requisite: ``inn``, ``kpp``, ``ogrn`` (an OGRN or an OGRNIP, by its length),
+            ``bic``, ``bank_account`` (a settlement account) or ``corr_account``
+        :param bic: the bank's BIC an account is checked against
+        """
+        if not value:
+            return None
+        checks = {
+            "inn": ru_requisites.check_inn,
+            "kpp": ru_requisites.check_kpp,
+            "ogrn": ru_requisites.check_registration_number,
+            "bic": ru_requisites.check_bic,
+            "bank_account": lambda value: ru_requisites.check_settlement_account(value, bic),
+            "corr_account": lambda value: ru_requisites.check_correspondent_account(value, bic),
+        }
+        reason = checks[requisite](value)
+        if not reason:
+            return None
+        ogrnip = requisite == "ogrn" and ru_requisites.is_ogrnip(value)
+        names = {
+            "inn": self.env._("INN"),
+            "kpp": self.env._("KPP"),
+            "ogrn": self.env._("OGRNIP") if ogrnip else self.env._("OGRN"),
+            "bic": self.env._("BIC"),
+            "bank_account": self.env._("Bank account"),
+            "corr_account": self.env._("Correspondent account"),
+        }
+        if reason == ru_requisites.CHECKSUM:
+            if requisite in ("bank_account", "corr_account"):
+                why = self.env._("it does not match BIC %(bic)s (its check digit is wrong)", bic=bic)
+            else:
+                why = self.env._("the check digit is wrong")
+        else:
+            why = {
+                "inn": self.env._("it must have 10 digits (a company) or 12 (an individual)"),
+                "kpp": self.env._("it must have 9 characters: 4 digits, 2 digits or capital Latin letters, 3 digits"),
+                "ogrn": self.env._("it must have 13 digits starting with 1 or 5 (OGRN) or 15 starting with 3 (OGRNIP)"),
+                "bic": self.env._("a Russian bank's BIC has 9 digits"),
+                "bank_account": self.env._("it must have 20 digits"),
+                "corr_account": self.env._("it must have 20 digits"),
+            }[requisite]
+        return self.env._("%(requisite)s %(value)s: %(reason)s", requisite=names[requisite], value=value, reason=why)
+
+    def _get_contract_bank_account(self):
+        """The bank account a contract shows: the first one with its bank (a contract needs
+        the bank's codes), else the first one."""
+        self.ensure_one()
+        accounts = self.commercial_partner_id.bank_ids
+        return accounts.filtered("bank_id")[:1] or accounts[:1]
+
+    def _get_legal_data_errors(self):
+        """``{legal data key: message}`` for each wrong requisite a contract of this partner
+        would show: the partner's own (:meth:`_get_requisite_errors`), its contract bank
+        account's and its bank's."""
+        self.ensure_one()
+        account = self._get_contract_bank_account()
+        return {
+            **self._get_requisite_errors(),
+            **account.bank_id._get_requisite_errors(),
+            **account._get_requisite_errors(),
         }
 
     def _get_legal_data_action(self):
