@@ -26,6 +26,13 @@ QUOTATION_DESCRIPTION = (
     "quotation and stops as soon as it is confirmed, cancelled or expired."
 )
 
+#: The shipped *Recommendation* criterion before this release (met by hand), and after it.
+RECOMMENDATION_DESCRIPTION_BEFORE = "The customer recommended us to another company."
+RECOMMENDATION_DESCRIPTION = (
+    "The customer recommended us to another company: a lead recorded as referred by this customer (New "
+    "referral) meets it on their latest won deal."
+)
+
 #: The reactivation team's stages: {external id: (sequence shipped before 9c1c8de, sequence now)}.
 REACTIVATION_SEQUENCES = {
     "crm_stage_reactivation_to_call": (1, 71),
@@ -47,6 +54,7 @@ def migrate(cr, version):
     _date_closed_reactivations(env)
     _run_quotation_chains_on_quotations(env)
     _convert_proposal_followup(env)
+    _make_recommendation_automatic(env)
 
 
 def _ref(env, name):
@@ -127,3 +135,17 @@ def _convert_proposal_followup(env):
     if chain and chain.with_context(lang="en_US").name == PROPOSAL_NAME:
         chain.with_context(lang="en_US").write({"name": QUOTATION_NAME, "description": QUOTATION_DESCRIPTION})
         _logger.info("The shipped chain %s is now %s", PROPOSAL_NAME, QUOTATION_NAME)
+
+
+def _make_recommendation_automatic(env):
+    """The shipped *Recommendation* criterion, met by hand before this release, is met by the
+    referrals' rule from now on (a lead recorded as referred by the customer), unless its
+    rule or description was changed: then the customer chose it."""
+    criterion = _ref(env, "criterion_recommendation")
+    if (
+        criterion
+        and criterion.rule == "manual"
+        and criterion.with_context(lang="en_US").description == RECOMMENDATION_DESCRIPTION_BEFORE
+    ):
+        criterion.with_context(lang="en_US").write({"rule": "referral", "description": RECOMMENDATION_DESCRIPTION})
+        _logger.info("The shipped criterion %s is met by referrals", criterion.name)
