@@ -3,10 +3,6 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("odoo_sales_followup_forecast_category", {
     steps: () => [
         {
-            content: "The deal is in the pipeline, as its stage says",
-            trigger: ".o_form_view .o_field_widget[name=forecast_category] select",
-        },
-        {
             content: "The salesperson commits to the deal",
             trigger: ".o_form_view .o_field_widget[name=forecast_category] select",
             run: "selectByLabel Commit",
@@ -19,6 +15,16 @@ registry.category("web_tour.tours").add("odoo_sales_followup_forecast_category",
         {
             content: "The deal is saved",
             trigger: ".o_form_view .o_form_saved",
+        },
+        {
+            content: "Back to the apps",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open CRM",
+            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
+            run: "click",
         },
         {
             content: "Open the Follow-up menu",
