@@ -52,6 +52,7 @@
         "views/plans_crm_sales_plan_period_views.xml",
         "views/plans_crm_followup_my_day_views.xml",
         "views/plans_controls_views.xml",
+        "views/plans_forecast_category_views.xml",
         "views/plans_menus.xml",
         "views/contract_act_views.xml",
         "views/referrals_crm_lead_views.xml",

@@ -1,5 +1,6 @@
 from . import crm_team
 from . import crm_lead
+from . import crm_stage
 from . import res_partner
 from . import res_company
 from . import res_config_settings

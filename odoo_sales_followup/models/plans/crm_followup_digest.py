@@ -67,7 +67,9 @@ class CrmFollowupDigest(models.Model):
                     new_target=plan.target_new_customers,
                     activities=figure["actual_activities"],
                     activities_target=plan.target_activities,
-                ),
+                )
+                + "; "
+                + self._get_digest_plan_category_detail(plan, figure),
             )
 
         note = env._("Figures of the plans' periods up to %(date)s included.", date=format_date(env, group.date_to))
@@ -81,6 +83,23 @@ class CrmFollowupDigest(models.Model):
             )
             for reader_id, records in plans_of.items()
         }
+
+    def _get_digest_plan_category_detail(self, plan, figure):
+        """The forecast by category of a plan's digest line, from its ``figure`` (as
+        ``crm.sales.plan._get_current_figures`` computes them): closed, committed, best case
+        and pipeline against the revenue target."""
+        env = self.env
+        currency = plan.currency_id
+        return env._(
+            "by forecast category: closed %(closed)s, commit %(commit)s, best case %(best_case)s, "
+            "pipeline %(pipeline)s of %(target)s (closed and committed %(progress)s%%)",
+            closed=format_amount(env, figure["category_closed_revenue"], currency),
+            commit=format_amount(env, figure["category_commit_revenue"], currency),
+            best_case=format_amount(env, figure["category_best_case_revenue"], currency),
+            pipeline=format_amount(env, figure["category_pipeline_revenue"], currency),
+            target=format_amount(env, plan.target_revenue, currency),
+            progress=round(figure["progress_commit"]),
+        )
 
     def _get_digest_todo_section(self, group):
         """The reader's own *My day* of today: each line names its task (the activity's

@@ -1,9 +1,17 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .crm_team import DEFAULT_REACTION_HOURS
+
+#: Forecast categories of an open opportunity, the least certain first; its stage gives the
+#: default (``crm.stage.forecast_category``), its salesperson or their head may change it.
+OPEN_FORECAST_CATEGORIES = [("pipeline", "Pipeline"), ("best_case", "Best case"), ("commit", "Commit")]
+
+#: Every forecast category of an opportunity: won ones are Closed, lost ones Omitted.
+FORECAST_CATEGORY_SELECTION = [*OPEN_FORECAST_CATEGORIES, ("closed", "Closed"), ("omitted", "Omitted")]
 
 
 def _wants_true(operator, value):
@@ -29,6 +37,64 @@ class CrmLead(models.Model):
         help="Created longer ago than its team's reaction time, in working hours of the company's "
         "working schedule, and since then no activity done, no note and no email on it.",
     )
+    forecast_category = fields.Selection(
+        FORECAST_CATEGORY_SELECTION,
+        string="Forecast category",
+        compute="_compute_forecast_category",
+        store=True,
+        readonly=False,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="How sure the sale is, for the plans' forecast: Pipeline (in work), Best case (could close "
+        "by its expected closing), Commit (the salesperson stands behind it). It follows the stage: "
+        "each move to another stage resets it to that stage's category; then the salesperson, their "
+        "team leader or the sales head may change it. A won opportunity is Closed and a lost one "
+        "Omitted: these two follow the outcome and are not chosen by hand.",
+    )
+
+    @api.depends("stage_id", "stage_id.is_won", "active")
+    def _compute_forecast_category(self):
+        for lead in self:
+            lead.forecast_category = lead._get_forecast_category_outcome() or (
+                lead.stage_id.forecast_category or "pipeline"
+            )
+
+    @api.constrains("forecast_category", "active", "stage_id")
+    def _check_forecast_category(self):
+        labels = dict(self._fields["forecast_category"]._description_selection(self.env))
+        for lead in self:
+            outcome = lead._get_forecast_category_outcome()
+            category = lead.forecast_category or "pipeline"
+            if outcome and category != outcome:
+                raise ValidationError(
+                    self.env._(
+                        "The opportunity %(deal)s is %(outcome)s: a won opportunity is Closed and a lost one "
+                        "Omitted in the forecast.",
+                        deal=lead.display_name,
+                        outcome=self.env._("won") if outcome == "closed" else self.env._("lost"),
+                    )
+                )
+            if not outcome and category in ("closed", "omitted"):
+                raise ValidationError(
+                    self.env._(
+                        "The opportunity %(deal)s is still open: it cannot be %(category)s in the forecast; "
+                        "choose Pipeline, Best case or Commit. Mark it won or lost instead.",
+                        deal=lead.display_name,
+                        category=labels[category],
+                    )
+                )
+
+    def _get_forecast_category_outcome(self):
+        """The forecast category that the deal's outcome imposes: ``omitted`` when lost
+        (archived), ``closed`` when won (a won stage), else False (open: its stage's
+        category, or the salesperson's choice)."""
+        self.ensure_one()
+        if not self.active:
+            return "omitted"
+        if self.stage_id.is_won:
+            return "closed"
+        return False
 
     def _compute_followup_controls(self):
         real = [lead_id for lead_id in self.ids if isinstance(lead_id, int)]

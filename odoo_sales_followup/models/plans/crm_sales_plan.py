@@ -37,6 +37,14 @@ TARGET_FIELDS = (
     "target_meetings",
 )
 
+#: Revenue of the salesperson's opportunities per forecast category: {category: field}.
+CATEGORY_FIELDS = {
+    "closed": "category_closed_revenue",
+    "commit": "category_commit_revenue",
+    "best_case": "category_best_case_revenue",
+    "pipeline": "category_pipeline_revenue",
+}
+
 #: Fields computed from sales data (``_compute_actuals``): nobody writes them by hand.
 ACTUAL_FIELDS = frozenset(
     {
@@ -49,6 +57,7 @@ ACTUAL_FIELDS = frozenset(
         "actual_meetings",
         "pipeline_revenue",
         "forecast_revenue",
+        *CATEGORY_FIELDS.values(),
         "actuals_date",
     }
 )
@@ -62,6 +71,7 @@ COMPUTED_FIELDS = ACTUAL_FIELDS | {
     "progress_revenue",
     "progress_activities",
     "progress_forecast",
+    "progress_commit",
     "revenue_gap",
     "period_kind",
     "period_name",
@@ -196,6 +206,39 @@ class CrmSalesPlan(models.Model):
         "From half the period on, the pace so far extended to the period's end counts instead of "
         "the pipeline when it is larger; never both.",
     )
+    # ---- forecast by category: what the deals' forecast categories add up to ----
+    category_closed_revenue = fields.Monetary(
+        string="Closed",
+        compute="_compute_actuals",
+        store=True,
+        help="Expected revenue of the salesperson's opportunities won in the period (forecast "
+        "category Closed). Revenue counts the orders or invoices instead; the two differ when a "
+        "deal's order is not its expected revenue.",
+    )
+    category_commit_revenue = fields.Monetary(
+        string="Commit",
+        compute="_compute_actuals",
+        store=True,
+        help="Expected revenue, in full, of the salesperson's open opportunities in the forecast "
+        "category Commit that are expected to close from today to the period's end. The categories "
+        "do not add up to one another: closed and committed together are what the salesperson stands behind.",
+    )
+    category_best_case_revenue = fields.Monetary(
+        string="Best case",
+        compute="_compute_actuals",
+        store=True,
+        help="Expected revenue, in full, of the open opportunities in the forecast category Best "
+        "case expected to close from today to the period's end (the committed ones not included).",
+    )
+    category_pipeline_revenue = fields.Monetary(
+        string="Pipeline",
+        compute="_compute_actuals",
+        store=True,
+        help="Expected revenue, in full, of the open opportunities in the forecast category "
+        "Pipeline expected to close from today to the period's end (best case and committed not "
+        "included). The weighted pipeline counts the same open opportunities of every category, "
+        "each at its probability.",
+    )
     actuals_date = fields.Datetime(
         string="Figures of",
         compute="_compute_actuals",
@@ -214,6 +257,13 @@ class CrmSalesPlan(models.Model):
     progress_revenue = fields.Float(string="Revenue %", compute="_compute_progress", store=True, aggregator="avg")
     progress_activities = fields.Float(string="Activities %", compute="_compute_progress", store=True, aggregator="avg")
     progress_forecast = fields.Float(string="Forecast %", compute="_compute_progress", store=True, aggregator="avg")
+    progress_commit = fields.Float(
+        string="Closed and committed %",
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="The revenue of the deals won and of the committed ones, against the revenue plan.",
+    )
     revenue_gap = fields.Monetary(
         string="Gap to plan",
         compute="_compute_progress",
@@ -600,7 +650,8 @@ class CrmSalesPlan(models.Model):
         ``_get_actual_figures``."""
         self.ensure_one()
         revenue = figures.get("actual_revenue", 0.0)
-        pipeline = figures.get("pipeline_revenue", 0.0) if self.date_to >= today else 0.0
+        ended = self.date_to < today
+        pipeline = figures.get("pipeline_revenue", 0.0) if not ended else 0.0
         return {
             "actual_active_customers": figures.get("actual_active_customers", 0),
             "actual_new_customers": figures.get("actual_new_customers", 0),
@@ -611,6 +662,11 @@ class CrmSalesPlan(models.Model):
             "actual_meetings": figures.get("actual_meetings", 0),
             "pipeline_revenue": pipeline,
             "forecast_revenue": forecast(revenue, pipeline, self.date_from, self.date_to, today),
+            **{
+                # a category without deals is NULL in its query
+                fname: (figures.get(fname) or 0.0) if category == "closed" or not ended else 0.0
+                for category, fname in CATEGORY_FIELDS.items()
+            },
         }
 
     def _prepare_progress_values(self, actuals):
@@ -624,6 +680,9 @@ class CrmSalesPlan(models.Model):
             "progress_revenue": progress(actuals["actual_revenue"], self.target_revenue),
             "progress_activities": progress(actuals["actual_activities"], self.target_activities),
             "progress_forecast": progress(actuals["forecast_revenue"], self.target_revenue),
+            "progress_commit": progress(
+                actuals["category_closed_revenue"] + actuals["category_commit_revenue"], self.target_revenue
+            ),
             "revenue_gap": max(0.0, self.target_revenue - actuals["forecast_revenue"]),
         }
 
@@ -784,7 +843,42 @@ class CrmSalesPlan(models.Model):
             ),
             "pipeline_revenue",
         )
+        self._collect_category_figures(plans, today, collect)
         return figures
+
+    def _collect_category_figures(self, plans, today, collect):
+        """The revenue per forecast category of the plans ``plans`` (their SQL table), in
+        one query: the expected revenue of the salesperson's opportunities won in the period
+        (Closed), and of the open ones expected to close from ``today`` to the period's end,
+        the deadlines the weighted pipeline counts, per category (Commit, Best case,
+        Pipeline: an empty category reads as Pipeline, the default)."""
+        category = SQL("COALESCE(lead.forecast_category, 'pipeline')")
+        won = SQL(
+            "%s = 'closed' AND lead.date_closed >= plan.date_from AND lead.date_closed < plan.date_to + 1", category
+        )
+        due = SQL("lead.active AND lead.date_deadline BETWEEN GREATEST(plan.date_from, %s) AND plan.period_end", today)
+        open_sums = [
+            SQL("SUM(lead.expected_revenue) FILTER (WHERE %s AND %s = %s)", due, category, name)
+            for name in ("commit", "best_case", "pipeline")
+        ]
+        collect(
+            SQL(
+                """SELECT plan.id, SUM(lead.expected_revenue) FILTER (WHERE %(won)s), %(open_sums)s
+                     FROM %(plans)s
+                     JOIN crm_lead lead
+                       ON lead.user_id = plan.user_id
+                      AND (lead.company_id IS NULL OR lead.company_id = plan.company_id)
+                      AND lead.type = 'opportunity'
+                      AND ((%(won)s) OR (%(due)s AND %(category)s IN ('commit', 'best_case', 'pipeline')))
+                 GROUP BY plan.id""",
+                won=won,
+                due=due,
+                category=category,
+                open_sums=SQL(", ").join(open_sums),
+                plans=plans,
+            ),
+            *(CATEGORY_FIELDS[name] for name in ("closed", "commit", "best_case", "pipeline")),
+        )
 
     def _flush_sources(self):
         """Write to the database what the figures' queries read."""
@@ -798,7 +892,18 @@ class CrmSalesPlan(models.Model):
         )
         self.env["mail.message"].flush_model(["author_id", "mail_activity_type_id", "date"])
         self.env["crm.lead"].flush_model(
-            ["user_id", "company_id", "active", "type", "probability", "date_deadline", "prorated_revenue"]
+            [
+                "user_id",
+                "company_id",
+                "active",
+                "type",
+                "probability",
+                "date_deadline",
+                "prorated_revenue",
+                "expected_revenue",
+                "date_closed",
+                "forecast_category",
+            ]
         )
 
     def _get_gap_summary(self, today):
