@@ -71,6 +71,7 @@ class ResCompany(models.Model):
             return next_business_day(day, *(business_days or self._get_followup_business_days(first=day)))
         except ValueError:
             return day
+
     @api.model
     def _get_followup_days_sql(self, alias="company_day"):
         """SQL of a table ``alias(company_id, tz, today)``: every company, its time zone and

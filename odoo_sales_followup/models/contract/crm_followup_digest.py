@@ -26,7 +26,7 @@ class CrmFollowupDigest(models.Model):
         paid_on = env["crm.lead"]._get_act_sign_overdue_dates(
             set().union(*(leads.ids for leads in leads_of.values())) if leads_of else ()
         )
-        note = env._("As of %(date)s.", date=format_date(env, env.company._get_followup_today()))
+        note = env._("As of %(date)s.", date=format_date(env, group.today))
         return {
             reader_id: group.section(
                 "acts_unsigned",
@@ -92,7 +92,7 @@ class CrmFollowupDigest(models.Model):
                         if contract in signed
                         else env._(
                             "sent on %(date)s",
-                            date=format_date(env, env.company._get_followup_date(contract.sent_date)),
+                            date=format_date(env, contract.company_id._get_followup_date(contract.sent_date)),
                         ),
                     )
                     for contract in contracts
