@@ -27,6 +27,15 @@ class CrmFollowupDigest(models.Model):
             set().union(*(leads.ids for leads in leads_of.values())) if leads_of else ()
         )
         note = env._("As of %(date)s.", date=format_date(env, group.today))
+        # a reader who may not read contracts and acts gets the deals without their act
+        may_read_acts = env["followup.contract"].has_access("read")
+
+        def detail(lead):
+            paid = format_date(env, paid_on.get(lead.id))
+            if not may_read_acts:
+                return env._("paid on %(date)s", date=paid)
+            return env._("paid on %(date)s, act %(act)s", date=paid, act=lead.act_id.name or env._("not prepared"))
+
         return {
             reader_id: group.section(
                 "acts_unsigned",
@@ -38,11 +47,7 @@ class CrmFollowupDigest(models.Model):
                             "%(deal)s – %(customer)s", deal=lead.name, customer=lead.partner_id.display_name or ""
                         ),
                         url=group.link(lead),
-                        detail=env._(
-                            "paid on %(date)s, act %(act)s",
-                            date=format_date(env, paid_on.get(lead.id)),
-                            act=lead.act_id.name or env._("not prepared"),
-                        ),
+                        detail=detail(lead),
                     )
                     for lead in leads
                 ],
