@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase
@@ -153,9 +153,11 @@ class RelationshipLevelCommon(TransactionCase):
     def _changes(self, partner):
         return self.env["res.partner.level.change"].search([("partner_id", "=", partner.id)], order="id")
 
-    @staticmethod
-    def _days_ago(days):
-        return fields.Date.subtract(date.today(), days=days)
+    @classmethod
+    def _days_ago(cls, days):
+        """The company's day ``days`` before its today (after it, when negative): the days the
+        addon counts are the company's (``res.company._get_followup_today``), not UTC's."""
+        return fields.Date.subtract(cls.env.company._get_followup_today(), days=days)
 
     def _store(self, records, **columns):
         """Write ``columns`` of ``records`` in SQL, as an SQL import or a module loaded

@@ -1,7 +1,5 @@
 from datetime import date, datetime, time
 
-from odoo import fields
-
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 from ..odoo_sales_followup.tools.plans import digest_period, month_bounds
@@ -36,7 +34,7 @@ class SalesPlanCommon(RelationshipLevelCommon):
         Stage = cls.env["crm.stage"]
         cls.stage_new = Stage.create({"name": "New", "sequence": 1, "team_id": cls.team.id})
         cls.stage_won = Stage.create({"name": "Won", "sequence": 9, "team_id": cls.team.id, "is_won": True})
-        cls.today = fields.Date.today()
+        cls.today = cls.company._get_followup_today()
         cls.month_from, cls.month_to = month_bounds(cls.today)
 
     def _plan(self, user=None, **values):

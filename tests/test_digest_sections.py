@@ -7,15 +7,14 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 from ..odoo_sales_followup.tools.plans import digest_period, month_bounds, quarter_bounds
 from .common_plans import SalesPlanCommon
 
-#: The sections of each reader's digest, by the models they read (a section that reads two
-#: models is in both: it goes without the rights to either).
+#: The sections of each reader's digest, by the model they read.
 SECTIONS_BY_MODEL = {
     "crm.sales.plan": {"plan"},
     "crm.followup.my.day": {"todo", "control", "overdue_activities"},
     "crm.lead": {"deals", "reactivation", "no_next_step", "reactivation_missed", "aftersale_overdue", "acts_unsigned"},
     "res.partner.level.change": {"levels_moved", "dormant"},
     "crm.lead.criterion": {"criteria_met"},
-    "followup.contract": {"contracts", "acts_unsigned"},
+    "followup.contract": {"contracts"},
     "account.move": {"invoices_due"},
     "followup.chain.run": {"chains_stopped"},
 }

@@ -146,7 +146,7 @@ class TestPlansHostileReaders(SuccessCriteriaCommon):
         cls.foreign_team = cls.env["crm.team"].create(
             {"name": "Second team", "company_id": cls.other_company.id, "user_id": cls.foreigner.id}
         )
-        cls.today = cls.env.cr.now().date().replace(day=1)
+        cls.today = cls.env.company._get_followup_today().replace(day=1)
         # the outsider's sales: the figures a hostile plan would show
         cls.env["sale.order"].create(
             {

@@ -73,6 +73,7 @@ class ResCompany(models.Model):
             return next_business_day(day, *(business_days or self._get_followup_business_days(first=day)))
         except ValueError:
             return day
+
     def _get_followup_working_hours_before(self, moment, hours_list):
         """``{hours: the moment that many working hours of the company's calendar before
         ``moment``}`` for each number of ``hours_list``, in naive UTC datetimes: the working

@@ -1,6 +1,6 @@
 import base64
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -14,7 +14,19 @@ class FollowupContractUploadWizard(models.TransientModel):
     )
     file = fields.Binary(required=True)
     file_name = fields.Char(string="File name")
-    signed_date = fields.Date(string="Signed on", default=fields.Date.context_today)
+    signed_date = fields.Date(
+        string="Signed on",
+        compute="_compute_signed_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    @api.depends("contract_id")
+    def _compute_signed_date(self):
+        """Today of the document's company: the day it is signed, unless the user says another."""
+        for wizard in self:
+            wizard.signed_date = (wizard.contract_id.company_id or self.env.company)._get_followup_today()
 
     def action_confirm(self):
         self.ensure_one()

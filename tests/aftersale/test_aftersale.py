@@ -14,7 +14,7 @@ class TestAfterSaleCare(SuccessCriteriaCommon):
     def _in_days(self, deal, days):
         """``days`` days from today, on a business day of the company's calendar (the next one
         when it falls on a weekend)."""
-        due = fields.Date.add(fields.Date.context_today(deal), days=days)
+        due = fields.Date.add(self.company._get_followup_today(), days=days)
         return next_business_day(due, *self.company._get_followup_business_days())
 
     def test_after_sale_call_planned_when_won(self):
@@ -26,7 +26,7 @@ class TestAfterSaleCare(SuccessCriteriaCommon):
         self.assertEqual(call.user_id, self.salesman, "the deal's salesperson calls")
         self.assertEqual(call.date_deadline, self._in_days(deal, 14))
         self.assertIn("Does the customer use what we delivered?", call.note)
-        self.assertEqual(deal.after_sale_call_date, fields.Date.context_today(deal))
+        self.assertEqual(deal.after_sale_call_date, self.company._get_followup_today())
 
         call.action_feedback(feedback="All fine")
         deal.action_set_lost()

@@ -57,7 +57,7 @@ class TestAfterSaleCallDue(SuccessCriteriaCommon):
     def test_the_won_deal_says_when_the_call_is_due(self):
         deal = self._deal()
         self._override(deal, self.stage_won, reason="Won on the phone")
-        today = fields.Date.context_today(deal)
+        today = self.company._get_followup_today()
         deal = deal.with_user(self.salesman)
         self.assertEqual(deal.after_sale_call_date, today)
         due = next_business_day(fields.Date.add(today, days=14), *self.company._get_followup_business_days())

@@ -1,6 +1,7 @@
 from . import test_contract_act
 from . import test_contract_act_tour
 from . import test_contract_clean
+from . import test_contract_company_days
 from . import test_contract_demo
 from . import test_contract_prepare
 from . import test_contract_requisites

@@ -5,7 +5,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -118,7 +118,7 @@ class TestContractAct(ContractCommon):
         self.assertEqual(int(second_act.name[-4:]), int(act.name[-4:]) + 1)
         other = self.env["res.company"].create({"name": "Other company"})
         Contract = self.env["followup.contract"].sudo()
-        year = fields.Date.today().year
+        year = self.company._get_followup_today().year
         self.assertEqual(Contract._next_number(other, kind="act"), f"A{year}-0001")
         self.assertEqual(Contract._next_number(other), f"C{year}-0001")
         templates = self.env["followup.contract.template"]._get_templates_for_lead(deal)
@@ -130,6 +130,27 @@ class TestContractAct(ContractCommon):
         with self._refused(UserError, r'"Acme ERP rollout" has no posted customer invoice'):
             deal.with_user(self.salesman).action_prepare_act()
         self.assertFalse(deal.act_ids)
+
+    def test_refusals_about_an_act_name_the_act(self):
+        """The refusals shared with contracts say "act" when they concern an act."""
+        deal, _invoice = self._invoiced_deal()
+        self.acme.vat = False
+        with self._refused(RedirectWarning, "fill in") as caught:
+            deal.with_user(self.salesman).action_prepare_act()
+        self.assertRegex(
+            caught.exception.args[0],
+            r'^To prepare the act of completed work of "Acme ERP rollout" with template "Sample act of completed '
+            r'work", fill in: Acme Corp: Tax ID \(INN\)\.$',
+        )
+        self.assertFalse(deal.act_ids)
+        with self._refused(ValidationError, r'^Act template "Broken act" has an error at line'):
+            self._template("Total {{ amount_total", name="Broken act", document_kind="act")
+        self.acme.vat = "7701234567"
+        act = self._prepare_act(deal)
+        with self._refused(UserError, r'^Upload the edited act as a Word document \(\.docx\), not "notes\.txt"\.$'):
+            act.with_user(self.salesman)._upload_version(b"plain", "notes.txt")
+        with self._refused(UserError, "the files of an act cannot be deleted or replaced. To withdraw an act"):
+            act.docx_attachment_id.with_user(self.salesman).unlink()
 
     # ---- send, sign ----
 
@@ -185,7 +206,7 @@ class TestContractAct(ContractCommon):
         action = invoice.with_user(self.salesman).action_send_act()
         self.assertEqual(action["res_model"], "mail.compose.message")
         self.assertEqual(action["context"]["default_res_ids"], deal.ids)
-        alone = self._invoice(self.globex, fields.Date.today())
+        alone = self._invoice(self.globex, self.company._get_followup_today())
         with self._refused(UserError, "is not one of an opportunity's orders"):
             alone.action_prepare_act()
 
@@ -266,7 +287,7 @@ class TestContractAct(ContractCommon):
 
     def _digest_section(self, user):
         Digest = self.env["crm.followup.digest"]
-        date_from, date_to = digest_period("daily", fields.Date.today())
+        date_from, date_to = digest_period("daily", self.company._get_followup_today())
         for group in Digest._get_digest_reader_groups(user, "daily", date_from, date_to):
             sections = Digest.with_env(group.env)._get_digest_sections(group)
             return next(section for section in sections[user.id] if section.key == "acts_unsigned")

@@ -1,4 +1,3 @@
-from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -61,7 +60,7 @@ class TestLevelRuleOverride(QuarterlyRuleCase, RelationshipLevelCommon):
     def test_daily_job_follows_the_rule(self):
         self._order(self.acme, self._days_ago(10))
         self._order(self.globex, self._days_ago(60))
-        with freeze_time(date.today() + timedelta(days=40)):
+        with freeze_time(self._days_ago(-40)):
             self.env["res.partner"]._cron_update_relationship_levels()
             self.assertEqual(self.acme.relationship_level, "active", "50 days: within the quarter")
             self.assertEqual(self.globex.relationship_level, "dormant", "100 days: past the quarter")
@@ -107,7 +106,7 @@ class TestLevelEvents(ChainCommon):
 
         with patch.object(ResPartner, "_on_relationship_levels_changed", spy):
             self._order(self.acme, self._days_ago(20))
-            with freeze_time(date.today() + timedelta(days=30)):
+            with freeze_time(self._days_ago(-30)):
                 self.env["res.partner"]._cron_update_relationship_levels()
         self.assertEqual(
             moves,
@@ -124,7 +123,7 @@ class TestLevelEvents(ChainCommon):
         self._order(self.globex, self._days_ago(20))  # dormant too, without an open opportunity
         chains = dormant_chain | active_chain
         self.assertFalse(self.Run.search([("chain_id", "in", chains.ids)]), "a new customer starts neither")
-        with freeze_time(date.today() + timedelta(days=30)):
+        with freeze_time(self._days_ago(-30)):
             self.env["res.partner"]._cron_update_relationship_levels()
         self.assertEqual((self.acme | self.globex).mapped("relationship_level"), ["dormant", "dormant"])
         customer_leads = self.env["crm.lead"].search([("partner_id", "in", (self.acme | self.globex).ids)])
@@ -171,7 +170,7 @@ class TestLevelEvents(ChainCommon):
         )
         self._order(self.acme, self._days_ago(20))
         self.assertFalse(self.acme.ref, "a move to new customer is not the rule's")
-        with freeze_time(date.today() + timedelta(days=30)):
+        with freeze_time(self._days_ago(-30)):
             self.env["res.partner"]._cron_update_relationship_levels()
         self.assertEqual(self.acme.ref, "new>dormant")
         self.assertFalse(self.anna.ref, "once per customer, not per contact")

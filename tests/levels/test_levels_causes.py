@@ -1,5 +1,3 @@
-from datetime import date, timedelta
-
 from freezegun import freeze_time
 
 from odoo import Command
@@ -67,7 +65,7 @@ class TestLevelChangeCauses(RelationshipLevelCommon):
         self._order(self.acme, self._days_ago(40))
         self._order(self.acme, self._days_ago(20))
         self.assertEqual(self.acme.relationship_level, "active")
-        with freeze_time(date.today() + timedelta(days=60)):
+        with freeze_time(self._days_ago(-60)):
             # The daily job has not run yet; a call-back opened for the customer recomputes it.
             self.env["crm.lead"].create(
                 {"name": "Reactivation: Acme", "type": "opportunity", "partner_id": self.acme.id}

@@ -121,7 +121,13 @@ class TestLevelBusyCustomer(BusyCustomerCommon):
         self._apply_queue()
         self.assertRecordValues(
             self.busy,
-            [{"relationship_level": "new", "purchase_count": 1, "last_purchase_date": order.date_order.date()}],
+            [
+                {
+                    "relationship_level": "new",
+                    "purchase_count": 1,
+                    "last_purchase_date": self.company._get_followup_date(order.date_order),
+                }
+            ],
         )
         moves = self._changes(self.busy) - history
         self.assertRecordValues(

@@ -257,7 +257,7 @@ class TestLevelBadInput(RelationshipLevelCommon):
             ("Year 9999", date(9999, 12, 31)),
             ("Year 0001", date(1, 1, 1)),
             ("Year 1969", date(1969, 12, 31)),
-            ("Next week", date.today() + timedelta(days=7)),
+            ("Next week", self._days_ago(-7)),
         ):
             with self.subTest(name=name):
                 customer = self.env["res.partner"].create({"name": name, "is_company": True})
@@ -295,13 +295,13 @@ class TestLevelBadInput(RelationshipLevelCommon):
 
     def test_a_purchase_dated_tomorrow_counts(self):
         """A day of margin: in time zones ahead of UTC, today's invoices are dated tomorrow."""
-        self._invoice(self.globex, date.today() + timedelta(days=1))
+        self._invoice(self.globex, self._days_ago(-1))
         self.assertRecordValues(self.globex, [{"relationship_level": "new", "purchase_count": 1}])
 
     def test_a_future_purchase_counts_once_its_day_has_come(self):
-        order = self._order(self.globex, date.today() + timedelta(days=5))
+        order = self._order(self.globex, self._days_ago(-5))
         self.assertEqual(self.globex.purchase_count, 0)
-        with freeze_time(date.today() + timedelta(days=4)):
+        with freeze_time(self._days_ago(-4)):
             self.env["res.partner"]._cron_update_relationship_levels()
             self.assertRecordValues(
                 self.globex,
@@ -381,7 +381,7 @@ class TestLevelScheduledJob(RelationshipLevelCommon):
             return original(partners, partner_ids, event, origins)
 
         with (
-            freeze_time(date.today() + timedelta(days=30)),
+            freeze_time(self._days_ago(-30)),
             patch.object(ResPartner, "_apply_level_facts", failing_in_other_co),
             self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
         ):
@@ -406,7 +406,7 @@ class TestLevelScheduledJob(RelationshipLevelCommon):
             return original(partners, partner_ids, event, origins)
 
         with (
-            freeze_time(date.today() + timedelta(days=30)),
+            freeze_time(self._days_ago(-30)),
             patch.object(ResPartner, "_apply_level_facts", failing_for_acme),
             self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
         ):

@@ -155,7 +155,7 @@ class TestReactivationScan(ReactivationCommon):
         Done.create({**line, "outcome_id": no_answer.id}).action_done()
         call_type = ref("odoo_sales_followup.mail_activity_type_reactivation_call")
         self.assertEqual(run.activity_id.activity_type_id, call_type)
-        self.assertGreater(run.activity_id.date_deadline, fields.Date.context_today(lead), "called again later")
+        self.assertGreater(run.activity_id.date_deadline, lead.company_id._get_followup_today(), "called again later")
 
         competitor = ref("odoo_sales_followup.chain_reactivation_calls_outcome_competitor")
         line = {"run_id": run.id, "step_id": run.step_id.id, "activity_ref": run.activity_id.id}

@@ -26,7 +26,16 @@ class CrmFollowupDigest(models.Model):
         paid_on = env["crm.lead"]._get_act_sign_overdue_dates(
             set().union(*(leads.ids for leads in leads_of.values())) if leads_of else ()
         )
-        note = env._("As of %(date)s.", date=format_date(env, env.company._get_followup_today()))
+        note = env._("As of %(date)s.", date=format_date(env, group.today))
+        # a reader who may not read contracts and acts gets the deals without their act
+        may_read_acts = env["followup.contract"].has_access("read")
+
+        def detail(lead):
+            paid = format_date(env, paid_on.get(lead.id))
+            if not may_read_acts:
+                return env._("paid on %(date)s", date=paid)
+            return env._("paid on %(date)s, act %(act)s", date=paid, act=lead.act_id.name or env._("not prepared"))
+
         return {
             reader_id: group.section(
                 "acts_unsigned",
@@ -38,11 +47,7 @@ class CrmFollowupDigest(models.Model):
                             "%(deal)s – %(customer)s", deal=lead.name, customer=lead.partner_id.display_name or ""
                         ),
                         url=group.link(lead),
-                        detail=env._(
-                            "paid on %(date)s, act %(act)s",
-                            date=format_date(env, paid_on.get(lead.id)),
-                            act=lead.act_id.name or env._("not prepared"),
-                        ),
+                        detail=detail(lead),
                     )
                     for lead in leads
                 ],
@@ -92,7 +97,7 @@ class CrmFollowupDigest(models.Model):
                         if contract in signed
                         else env._(
                             "sent on %(date)s",
-                            date=format_date(env, env.company._get_followup_date(contract.sent_date)),
+                            date=format_date(env, contract.company_id._get_followup_date(contract.sent_date)),
                         ),
                     )
                     for contract in contracts

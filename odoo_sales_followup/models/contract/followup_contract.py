@@ -135,6 +135,15 @@ class FollowupContract(models.Model):
 
     def action_download_pdf(self):
         self.ensure_one()
+        if not self.pdf_attachment_id and self.document_kind == "act":
+            raise UserError(
+                _(
+                    "Act %(number)s has no PDF: install LibreOffice (Debian package %(package)s) and "
+                    "prepare it again, or download the DOCX.",
+                    number=self.name,
+                    package=office.PACKAGE,
+                )
+            )
         if not self.pdf_attachment_id:
             raise UserError(
                 _(
@@ -206,6 +215,11 @@ class FollowupContract(models.Model):
         missing = []
         invalid = []
         first_partner = None
+        is_act = template.document_kind == "act"
+        if not customer and is_act:
+            raise UserError(
+                _('Set the customer of "%(lead)s" before preparing its act of completed work.', lead=lead.name)
+            )
         if not customer:
             raise UserError(_('Set the customer of "%(lead)s" before preparing its contract.', lead=lead.name))
         for root, partner in (("customer", customer), ("company", company.partner_id)):
@@ -233,32 +247,31 @@ class FollowupContract(models.Model):
                         fields=", ".join(labels[attr] for attr in empty),
                     )
                 )
-        if names & QUOTATION_NAMES and not order and template.document_kind != "act":
+        if names & QUOTATION_NAMES and not order and not is_act:
             missing.append(_("%(lead)s: a quotation", lead=lead.name))
         if not missing and not invalid:
             return
         if not invalid:
-            message = _(
-                'To prepare the contract of "%(lead)s" with template "%(template)s", fill in: %(missing)s.',
-                lead=lead.name,
-                template=template.name,
-                missing="; ".join(missing),
-            )
+            problems = _("fill in: %(missing)s", missing="; ".join(missing))
         elif not missing:
+            problems = _("correct: %(invalid)s", invalid="; ".join(invalid))
+        else:
+            problems = _(
+                "fill in: %(missing)s; and correct: %(invalid)s", missing="; ".join(missing), invalid="; ".join(invalid)
+            )
+        if is_act:
             message = _(
-                'To prepare the contract of "%(lead)s" with template "%(template)s", correct: %(invalid)s.',
+                'To prepare the act of completed work of "%(lead)s" with template "%(template)s", %(problems)s.',
                 lead=lead.name,
                 template=template.name,
-                invalid="; ".join(invalid),
+                problems=problems,
             )
         else:
             message = _(
-                'To prepare the contract of "%(lead)s" with template "%(template)s", fill in: %(missing)s; '
-                "and correct: %(invalid)s.",
+                'To prepare the contract of "%(lead)s" with template "%(template)s", %(problems)s.',
                 lead=lead.name,
                 template=template.name,
-                missing="; ".join(missing),
-                invalid="; ".join(invalid),
+                problems=problems,
             )
         if not first_partner:
             raise UserError(message)
@@ -330,7 +343,7 @@ class FollowupContract(models.Model):
         contract_model = self.with_context(lang=lang)
         env = contract_model.env
         currency = order.currency_id or company.currency_id
-        today = fields.Date.context_today(self)
+        today = company._get_followup_today()
 
         def money(amount):
             return formatLang(env, amount, currency_obj=currency)
@@ -415,7 +428,9 @@ class FollowupContract(models.Model):
                 }
             )
         contract = lead.contract_id
-        contract_date = contract.signed_date or (contract.create_date and contract.create_date.date())
+        contract_date = contract.signed_date or (
+            contract.create_date and contract.company_id._get_followup_date(contract.create_date)
+        )
         return {
             "customer": act_model._get_party_values(lead.partner_id),
             "company": act_model._get_party_values(company.partner_id),
@@ -589,13 +604,16 @@ class FollowupContract(models.Model):
     def _next_number(self, company, peek=False, kind="contract"):
         """The next number of a document of ``kind`` (``contract``, ``act``) of ``company``, from
         its own sequence (one per company and kind, created on first use); with ``peek``, the
-        number the next document would get, without taking it."""
+        number the next document would get, without taking it. The year of the number is the
+        company's (its today, not the user's or UTC's)."""
         code, prefix = NUMBERING[kind]
-        Sequence = self.env["ir.sequence"]
+        today = company._get_followup_today()
+        # ir.sequence reads %(year)s of ``ir_sequence_date`` when given, else of the user's time zone
+        Sequence = self.env["ir.sequence"].with_context(ir_sequence_date=today)
         sequence = Sequence.search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
         if peek:
             if not sequence:
-                return f"{prefix}{fields.Date.context_today(self).year}-0001"
+                return f"{prefix}{today.year}-0001"
             return sequence.get_next_char(sequence.number_next_actual)
         if not sequence:
             if kind == "act":
@@ -632,6 +650,8 @@ class FollowupContract(models.Model):
                     state=dict(self._fields["state"]._description_selection(self.env))[self.state],
                 )
             )
+        if file_name and not file_name.lower().endswith(".docx") and self.document_kind == "act":
+            raise UserError(_('Upload the edited act as a Word document (.docx), not "%(file)s".', file=file_name))
         if file_name and not file_name.lower().endswith(".docx"):
             raise UserError(_('Upload the edited contract as a Word document (.docx), not "%(file)s".', file=file_name))
         self._check_upload_size(data, file_name)
@@ -649,6 +669,15 @@ class FollowupContract(models.Model):
     def _check_upload_size(self, data, file_name=None):
         """Refuse a file larger than the company's *Contract uploads up to* (megabytes)."""
         limit = self.company_id.contract_upload_max_mb or 10
+        if len(data) > limit * 1024 * 1024 and self.document_kind == "act":
+            raise UserError(
+                _(
+                    '"%(file)s" is larger than %(limit)s MB, the largest act file this company accepts '
+                    "(Settings, Contracts).",
+                    file=file_name or _("The file"),
+                    limit=limit,
+                )
+            )
         if len(data) > limit * 1024 * 1024:
             raise UserError(
                 _(

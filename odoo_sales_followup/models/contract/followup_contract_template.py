@@ -50,8 +50,8 @@ class FollowupContractTemplate(models.Model):
             if template.file_name and not template.file_name.lower().endswith(".docx"):
                 raise ValidationError(
                     _(
-                        'Contract template "%(name)s": upload a Word document (.docx), not "%(file)s".',
-                        name=template.name,
+                        '%(template)s: upload a Word document (.docx), not "%(file)s".',
+                        template=template._get_title(),
                         file=template.file_name,
                     )
                 )
@@ -69,9 +69,9 @@ class FollowupContractTemplate(models.Model):
             if foreign:
                 raise ValidationError(
                     _(
-                        'Contract template "%(name)s" belongs to %(company)s and cannot be used by the sales '
-                        "teams of another company: %(teams)s.",
-                        name=template.name,
+                        "%(template)s belongs to %(company)s and cannot be used by the sales teams of another "
+                        "company: %(teams)s.",
+                        template=template._get_title(),
                         company=template.company_id.name,
                         teams=", ".join(foreign.mapped("name")),
                     )
@@ -81,50 +81,57 @@ class FollowupContractTemplate(models.Model):
         self.ensure_one()
         return base64.b64decode(self.file or b"")
 
+    def _get_title(self):
+        """The template named with its kind, as messages about it begin: *Contract template "X"*,
+        *Act template "X"*."""
+        self.ensure_one()
+        if self.document_kind == "act":
+            return _('Act template "%(name)s"', name=self.name or "")
+        return _('Contract template "%(name)s"', name=self.name or "")
+
     def _describe_render_error(self, error):
         """A translated message for a :class:`TemplateRenderError` of this template."""
-        name = self.name or ""
+        name = self._get_title()
         if error.kind == "invalid":
-            return _('Contract template "%(name)s" is not a valid Word document (.docx).', name=name)
+            return _("%(template)s is not a valid Word document (.docx).", template=name)
         if error.kind == "undefined":
             return _(
-                'Contract template "%(name)s" uses an unknown placeholder "%(placeholder)s". '
+                '%(template)s uses an unknown placeholder "%(placeholder)s". '
                 "The Placeholders tab of the template lists those you can use.",
-                name=name,
+                template=name,
                 placeholder=error.name or error.detail,
             )
         if error.kind == "security":
             return _(
-                'Contract template "%(name)s" was refused: it tries to reach what a template may not (%(detail)s).',
-                name=name,
+                "%(template)s was refused: it tries to reach what a template may not (%(detail)s).",
+                template=name,
                 detail=error.detail,
             )
         if error.kind == "syntax":
             return _(
-                'Contract template "%(name)s" has an error at line %(line)s ("%(text)s"): %(detail)s.',
-                name=name,
+                '%(template)s has an error at line %(line)s ("%(text)s"): %(detail)s.',
+                template=name,
                 line=error.line or "?",
                 text=error.text or "",
                 detail=error.detail,
             )
         if error.kind == "size":
             message = _(
-                'Contract template "%(name)s" produces a document longer than %(limit)s characters and was '
-                "stopped: check its loops and repeated texts.",
-                name=name,
+                "%(template)s produces a document longer than %(limit)s characters and was stopped: check its "
+                "loops and repeated texts.",
+                template=name,
                 limit=error.detail,
             )
         elif error.kind == "time":
             message = _(
-                'Contract template "%(name)s" took longer than %(seconds)s seconds to fill in and was stopped: '
-                "check its loops.",
-                name=name,
+                "%(template)s took longer than %(seconds)s seconds to fill in and was stopped: check its loops.",
+                template=name,
                 seconds=error.detail,
             )
         else:
             message = _(
-                'Contract template "%(name)s" could not be rendered: %(detail)s.',
-                name=name,
+                "%(template)s could not be rendered: %(detail)s.",
+                template=name,
                 detail=error.detail.rstrip("."),
             )
         if error.line:

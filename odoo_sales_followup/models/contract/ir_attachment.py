@@ -29,15 +29,38 @@ class IrAttachment(models.Model):
         if self.env.su:
             return  # the engine itself, or Odoo deleting the opportunity with its files
         files = self._get_contract_files()
-        if files:
+        if not files:
+            return
+        # sudo: which kind of document the files are of, whatever the user may read of them
+        documents = (
+            self.env["followup.contract"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    "|",
+                    ("version_ids.docx_attachment_id", "in", files.ids),
+                    ("version_ids.pdf_attachment_id", "in", files.ids),
+                    ("signed_attachment_id", "in", files.ids),
+                ]
+            )
+        )
+        if set(documents.mapped("document_kind")) == {"act"}:
             raise UserError(
                 _(
-                    "%(files)s: the files of a contract cannot be deleted or replaced. To withdraw a contract, "
-                    "cancel it from its form (Contracts on the opportunity); prepare or upload a new version "
-                    "to change it.",
+                    "%(files)s: the files of an act cannot be deleted or replaced. To withdraw an act, cancel it "
+                    "from its form (Acts on the opportunity); prepare or upload a new version to change it.",
                     files=", ".join(files.mapped("name")),
                 )
             )
+        raise UserError(
+            _(
+                "%(files)s: the files of a contract cannot be deleted or replaced. To withdraw a contract, "
+                "cancel it from its form (Contracts on the opportunity); prepare or upload a new version "
+                "to change it.",
+                files=", ".join(files.mapped("name")),
+            )
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_contract_files(self):
