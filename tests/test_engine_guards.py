@@ -19,7 +19,8 @@ class TestEngineFields(SuccessCriteriaCommon):
     def test_each_model_declares_its_engine_fields(self):
         self.assertEqual(self.env["res.partner"]._get_followup_engine_fields(), LEVEL_FACTS)
         self.assertEqual(
-            self.env["crm.lead"]._get_followup_engine_fields(), ("won_criterion_kept_ids", *REACTIVATION_FACTS)
+            self.env["crm.lead"]._get_followup_engine_fields(),
+            ("won_criterion_kept_ids", *REACTIVATION_FACTS, "referral_deal_id"),
         )
         self.assertEqual(self.env["followup.chain.run"]._get_followup_engine_fields(), ENGINE_FIELDS)
         self.assertIn("met_user_id", self.env["crm.lead.criterion"]._get_followup_engine_fields())

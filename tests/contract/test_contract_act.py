@@ -60,7 +60,7 @@ class TestContractAct(ContractCommon):
         )
         self.assertIn(f"({amount_in_words(3600, 'USD', 'en_US')})", text)
         self.assertIn("three thousand, six hundred", text)
-        self.assertIn("Tax ID (INN): 7701234567", text)
+        self.assertIn("Tax ID (INN): 7701234560", text)
         self.assertIn(f"Act {act.name}: version 1 prepared.", deal.message_ids[0].body)
         self.assertTrue(act.pdf_attachment_id)
 
@@ -145,7 +145,7 @@ class TestContractAct(ContractCommon):
         self.assertFalse(deal.act_ids)
         with self._refused(ValidationError, r'^Act template "Broken act" has an error at line'):
             self._template("Total {{ amount_total", name="Broken act", document_kind="act")
-        self.acme.vat = "7701234567"
+        self.acme.vat = "7701234560"
         act = self._prepare_act(deal)
         with self._refused(UserError, r'^Upload the edited act as a Word document \(\.docx\), not "notes\.txt"\.$'):
             act.with_user(self.salesman)._upload_version(b"plain", "notes.txt")

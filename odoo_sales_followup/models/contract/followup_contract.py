@@ -588,10 +588,11 @@ class FollowupContract(models.Model):
             "mailmerge": _("mail merge data sources"),
             "macros": _("macros"),
         }
+        # self.env._: _() finds no language inside a comprehension (its own frame)
         items = [
-            _("%(field)s fields: %(count)s", field=detail, count=count)
+            self.env._("%(field)s fields: %(count)s", field=detail, count=count)
             if kind == "field"
-            else _("%(what)s: %(count)s", what=labels.get(kind, kind), count=count)
+            else self.env._("%(what)s: %(count)s", what=labels.get(kind, kind), count=count)
             for (kind, detail), count in sorted(counts.items())
         ]
         return _(

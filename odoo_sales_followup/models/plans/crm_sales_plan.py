@@ -853,10 +853,14 @@ class CrmSalesPlan(models.Model):
         the deadlines the weighted pipeline counts, per category (Commit, Best case,
         Pipeline: an empty category reads as Pipeline, the default)."""
         category = SQL("COALESCE(lead.forecast_category, 'pipeline')")
-        won = SQL(
-            "%s = 'closed' AND lead.date_closed >= plan.date_from AND lead.date_closed < plan.date_to + 1", category
+        # won within the company's days of the period; due from today (the plan's company's
+        # when none is given) to the period's end
+        won = SQL("%s = 'closed' AND lead.date_closed >= plan.begins_at AND lead.date_closed < plan.ends_at", category)
+        due = SQL(
+            "lead.active AND lead.date_deadline BETWEEN GREATEST(plan.date_from, COALESCE(%s, plan.today)) "
+            "AND plan.period_end",
+            today,
         )
-        due = SQL("lead.active AND lead.date_deadline BETWEEN GREATEST(plan.date_from, %s) AND plan.period_end", today)
         open_sums = [
             SQL("SUM(lead.expected_revenue) FILTER (WHERE %s AND %s = %s)", due, category, name)
             for name in ("commit", "best_case", "pipeline")
