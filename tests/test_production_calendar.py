@@ -105,8 +105,9 @@ class ProductionCalendarCommon(ChainCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # a Russian company: its Belgian demo VAT and registry number are no INN nor OGRN
-        cls.company.write({"country_id": cls.env.ref("base.ru").id, "vat": False, "company_registry": False})
+        # a Russian company: its Belgian demo VAT and registry number are no INN nor OGRN (one
+        # write of its partner: the company writes each address field on its own)
+        cls.company.partner_id.write({"country_id": cls.env.ref("base.ru").id, "vat": False, "company_registry": False})
         cls.calendar.tz = "Europe/Moscow"
         cls.leaves = cls.env["resource.calendar.leaves"].with_context(active_test=False)
 

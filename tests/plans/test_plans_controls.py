@@ -80,8 +80,11 @@ class TestPlansControls(SalesPlanCommon):
         """Across the New Year holidays of 2026 (31 December to 11 January) and on the working
         Saturday of 1 November 2025, with the production calendar loaded."""
         self._moscow_office()
-        # a Russian company: its Belgian demo VAT and registry number are no INN nor OGRN
-        self.company.write({"country_id": self.env.ref("base.ru").id, "vat": False, "company_registry": False})
+        # a Russian company: its Belgian demo VAT and registry number are no INN nor OGRN (one
+        # write of its partner: the company writes each address field on its own)
+        self.company.partner_id.write(
+            {"country_id": self.env.ref("base.ru").id, "vat": False, "company_registry": False}
+        )
         self.company.action_load_production_calendar(2025)
         self.company.action_load_production_calendar(2026)
         self.team.reaction_time_hours = 4
