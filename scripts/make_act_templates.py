@@ -83,6 +83,7 @@ TEXTS = {
     },
 }
 
+
 def build(lang):
     text = TEXTS[lang]
     document = new_document(text)
