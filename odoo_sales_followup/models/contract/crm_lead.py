@@ -50,18 +50,16 @@ class CrmLead(models.Model):
     @api.depends("contract_ids.state")
     def _compute_contract_id(self):
         for lead in self:
-            contracts = lead.contract_ids.sorted("id", reverse=True)
-            lead.contract_id = contracts.filtered(lambda contract: contract.state != "cancelled")[:1]
+            lead.contract_id = lead._get_current_followup_document(lead.contract_ids)
             lead.contract_state = lead.contract_id.state
-            lead.contract_count = len(contracts)
+            lead.contract_count = len(lead.contract_ids)
 
     @api.depends("act_ids.state")
     def _compute_act_id(self):
         for lead in self:
-            acts = lead.act_ids.sorted("id", reverse=True)
-            lead.act_id = acts.filtered(lambda act: act.state != "cancelled")[:1]
+            lead.act_id = lead._get_current_followup_document(lead.act_ids)
             lead.act_state = lead.act_id.state
-            lead.act_count = len(acts)
+            lead.act_count = len(lead.act_ids)
 
     def _compute_act_invoiced(self):
         for lead in self:
@@ -163,6 +161,11 @@ class CrmLead(models.Model):
         """The current document of ``kind`` (``contract`` or ``act``) of this opportunity."""
         self.ensure_one()
         return self.act_id if kind == "act" else self.contract_id
+
+    @api.model
+    def _get_current_followup_document(self, documents):
+        """The current one of ``documents`` (contracts, or acts): the latest not cancelled."""
+        return documents.sorted("id", reverse=True).filtered(lambda document: document.state != "cancelled")[:1]
 
     def _get_followup_prepare_wizard_action(self, kind, name):
         """The window *Prepare contract* (*Prepare act*, as ``name`` says) of ``kind``."""
