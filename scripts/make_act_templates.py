@@ -4,7 +4,8 @@
 Run with the Python that has python-docx (Odoo's, after scripts/setup):
     /path/to/odoo/python scripts/make_act_templates.py
 The .docx files are committed; this script documents how they were made and rebuilds them.
-The page, the table and the parties' block are the sample contract's (make_contract_templates.py).
+The page, the title, the table of the lines and the parties' block are built by the sample
+contract's functions (make_contract_templates.py).
 """
 
 # A command-line program: what it prints is its output, not a log.
@@ -13,13 +14,11 @@ The page, the table and the parties' block are the sample contract's (make_contr
 import os
 import sys
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_contract_templates import TEXTS as CONTRACT_TEXTS
-from make_contract_templates import keep_row_on_one_page, party, set_widths
+from make_contract_templates import add_lines_table, add_parties, new_document, save
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "data", "act_templates")
@@ -84,64 +83,21 @@ TEXTS = {
     },
 }
 
-#: Widths of the lines' columns (cm), 17 cm in all, as in the sample contract.
-LINE_WIDTHS = (1.0, 5.2, 2.2, 1.3, 2.7, 1.9, 2.7)
-LINE_VALUES = ("number", "product", "quantity", "unit", "price_unit", "taxes", "total")
-
 
 def build(lang):
     text = TEXTS[lang]
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2)
-    section.top_margin = section.bottom_margin = Cm(2)
-    style = document.styles["Normal"]
-    style.font.name = "DejaVu Sans"
-    style.font.size = Pt(10)
-    title = document.add_paragraph(text["title"])
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.runs[0].bold = True
+    document = new_document(text)
     # the contract's line only when the deal has one
     for content in ("{%p if contract.number %}", text["basis"], "{%p endif %}"):
         document.add_paragraph(content).alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(text["place"])
     document.add_paragraph(text["preamble"]).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    table = document.add_table(rows=4, cols=7)
-    table.style = "Table Grid"
-    for cell, head in zip(table.rows[0].cells, text["head"], strict=True):
-        cell.text = head
-        cell.paragraphs[0].runs[0].bold = True
-    table.rows[1].cells[0].text = "{%tr for line in lines %}"
-    for cell, value in zip(table.rows[2].cells, LINE_VALUES, strict=True):
-        cell.text = f"{{{{ line.{value} }}}}"
-        if value not in ("product", "unit", "taxes"):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    set_widths(table, LINE_WIDTHS)
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
-    document.add_paragraph(text["totals"]).paragraph_format.space_before = Pt(6)
-    document.add_paragraph(text["words"])
+    add_lines_table(document, text)
     document.add_paragraph(text["claims"]).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     document.add_paragraph(text["copies"])
-    heading = document.add_paragraph(text["parties"])
-    heading.paragraph_format.keep_with_next = True
-    heading.paragraph_format.space_before = Pt(12)
-    parties = document.add_table(rows=1, cols=2)
-    set_widths(parties, (8.5, 8.5))
-    keep_row_on_one_page(parties.rows[0])
-    party(parties.rows[0].cells[0], text["supplier"], "company", text)
-    party(parties.rows[0].cells[1], text["customer"], "customer", text)
-    # Fixed metadata, so that a rebuild gives the same file.
-    document.core_properties.author = "odoo_sales_followup"
-    document.core_properties.title = text["title"].split(" №")[0].split(" No.")[0]
-    path = os.path.join(OUT, f"act_sample_{lang}.docx")
-    document.save(path)
-    return path
+    add_parties(document, text)
+    title = text["title"].split(" №")[0].split(" No.")[0]
+    return save(document, title, os.path.join(OUT, f"act_sample_{lang}.docx"))
 
 
 if __name__ == "__main__":

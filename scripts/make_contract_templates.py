@@ -141,8 +141,8 @@ def keep_row_on_one_page(row):
     tr_pr.append(cant_split)
 
 
-def build(lang):
-    text = TEXTS[lang]
+def new_document(text):
+    """An A4 document with 2 cm margins in DejaVu Sans 10 pt, and its centred title in bold."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -154,9 +154,12 @@ def build(lang):
     title = document.add_paragraph(text["title"])
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.runs[0].bold = True
-    document.add_paragraph(text["place"])
-    document.add_paragraph(text["preamble"]).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    document.add_paragraph(text["subject"])
+    return document
+
+
+def add_lines_table(document, text):
+    """The table of the lines (quotation's or invoice's): the heading row, then a row per line,
+    and the totals below it."""
     table = document.add_table(rows=4, cols=7)
     table.style = "Table Grid"
     for cell, head in zip(table.rows[0].cells, text["head"], strict=True):
@@ -176,22 +179,39 @@ def build(lang):
                     run.font.size = Pt(9)
     document.add_paragraph(text["totals"]).paragraph_format.space_before = Pt(6)
     document.add_paragraph(text["words"])
-    document.add_paragraph(text["payment"])
+
+
+def add_parties(document, text):
+    """The heading of the parties' block, then both parties and their signatures in one row
+    that never splits: the signatures stay together."""
     heading = document.add_paragraph(text["parties"])
     heading.paragraph_format.keep_with_next = True
     heading.paragraph_format.space_before = Pt(12)
-    # both parties and their signatures in one row that never splits: the signatures stay together
     parties = document.add_table(rows=1, cols=2)
     set_widths(parties, (8.5, 8.5))
     keep_row_on_one_page(parties.rows[0])
     party(parties.rows[0].cells[0], text["supplier"], "company", text)
     party(parties.rows[0].cells[1], text["customer"], "customer", text)
-    # Fixed metadata, so that a rebuild gives the same file.
+
+
+def save(document, title, path):
+    """Save with fixed metadata, so that a rebuild gives the same file."""
     document.core_properties.author = "odoo_sales_followup"
-    document.core_properties.title = text["title"].split(" {{")[0]
-    path = os.path.join(OUT, f"contract_sample_{lang}.docx")
+    document.core_properties.title = title
     document.save(path)
     return path
+
+
+def build(lang):
+    text = TEXTS[lang]
+    document = new_document(text)
+    document.add_paragraph(text["place"])
+    document.add_paragraph(text["preamble"]).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    document.add_paragraph(text["subject"])
+    add_lines_table(document, text)
+    document.add_paragraph(text["payment"])
+    add_parties(document, text)
+    return save(document, text["title"].split(" {{")[0], os.path.join(OUT, f"contract_sample_{lang}.docx"))
 
 
 if __name__ == "__main__":

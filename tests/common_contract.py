@@ -101,16 +101,7 @@ class ContractCommon(RelationshipLevelCommon):
     def _send(self, deal, user=None):
         """Send the contract of ``deal`` as ``user`` (else the salesperson) through the composer
         that *Send contract* opens, as the user's browser does; the composer."""
-        action = deal.with_user(user or self.salesman).action_send_contract()
-        composer = (
-            self.env["mail.compose.message"]
-            .with_user(user or self.salesman)
-            .with_context(**action["context"])
-            .create({})
-        )
-        composer.action_send_mail()
-        deal.invalidate_recordset()
-        return composer
+        return self._send_through_composer(deal, deal.with_user(user or self.salesman).action_send_contract(), user)
 
     def _invoiced_deal(self, price=1000.0, pay=True, **values):
         """A contract deal whose quotation is confirmed and invoiced (posted), and paid in full
@@ -134,7 +125,11 @@ class ContractCommon(RelationshipLevelCommon):
 
     def _send_act(self, deal, user=None):
         """Send the act of ``deal`` through the composer *Send act* opens; the composer."""
-        action = deal.with_user(user or self.salesman).action_send_act()
+        return self._send_through_composer(deal, deal.with_user(user or self.salesman).action_send_act(), user)
+
+    def _send_through_composer(self, deal, action, user=None):
+        """Send through the composer the send ``action`` opens, as ``user`` (else the
+        salesperson), as the user's browser does; the composer."""
         composer = (
             self.env["mail.compose.message"]
             .with_user(user or self.salesman)

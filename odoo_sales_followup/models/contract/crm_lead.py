@@ -50,18 +50,16 @@ class CrmLead(models.Model):
     @api.depends("contract_ids.state")
     def _compute_contract_id(self):
         for lead in self:
-            contracts = lead.contract_ids.sorted("id", reverse=True)
-            lead.contract_id = contracts.filtered(lambda contract: contract.state != "cancelled")[:1]
+            lead.contract_id = lead._get_current_followup_document(lead.contract_ids)
             lead.contract_state = lead.contract_id.state
-            lead.contract_count = len(contracts)
+            lead.contract_count = len(lead.contract_ids)
 
     @api.depends("act_ids.state")
     def _compute_act_id(self):
         for lead in self:
-            acts = lead.act_ids.sorted("id", reverse=True)
-            lead.act_id = acts.filtered(lambda act: act.state != "cancelled")[:1]
+            lead.act_id = lead._get_current_followup_document(lead.act_ids)
             lead.act_state = lead.act_id.state
-            lead.act_count = len(acts)
+            lead.act_count = len(lead.act_ids)
 
     def _compute_act_invoiced(self):
         for lead in self:
@@ -91,62 +89,19 @@ class CrmLead(models.Model):
         """*Prepare contract*: the window that shows the template the contract will use, in which
         language and why, and lets the user choose another."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Prepare contract"),
-            "res_model": "followup.contract.prepare.wizard",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_lead_id": self.id},
-        }
+        return self._get_followup_prepare_wizard_action("contract", _("Prepare contract"))
 
     def action_send_contract(self):
         """Odoo's mail composer with the template *Contract and invoice*, the contract's PDF and
         the invoice (the deal's posted customer invoice, else the quotation's pro-forma) attached."""
         self.ensure_one()
-        self.check_access("write")
-        contract = self.contract_id
-        if not contract:
-            raise UserError(_('Prepare the contract of "%(lead)s" before sending it.', lead=self.name))
-        if contract.state == "signed":
-            raise UserError(_("Contract %(number)s is already signed.", number=contract.name))
-        if not contract.pdf_attachment_id:
-            raise UserError(
-                _(
-                    "Contract %(number)s has no PDF to send: install LibreOffice (Debian package %(package)s) "
-                    "and prepare it again.",
-                    number=contract.name,
-                    package=office.PACKAGE,
-                )
-            )
-        if not self.partner_id.email:
-            raise UserError(
-                _(
-                    'The customer of "%(lead)s" (%(partner)s) has no email address: add it before sending the '
-                    "contract.",
-                    lead=self.name,
-                    partner=self.partner_id.display_name or _("none"),
-                )
-            )
+        contract = self._check_followup_document_sendable("contract")
         invoice_attachment = self._get_contract_invoice_attachment(contract)
-        template = self.env.ref("odoo_sales_followup.mail_template_contract_invoice")
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Send contract"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": "crm.lead",
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_attachment_ids": [(6, 0, (contract.pdf_attachment_id | invoice_attachment).ids)],
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-            },
-        }
+        return self._get_followup_composer_action(
+            _("Send contract"),
+            "odoo_sales_followup.mail_template_contract_invoice",
+            contract.pdf_attachment_id | invoice_attachment,
+        )
 
     def action_open_contracts(self):
         self.ensure_one()
@@ -160,19 +115,10 @@ class CrmLead(models.Model):
         }
 
     def action_open_contract_wizard(self):
-        """The window to upload an edited version of the contract, or its signed copy."""
+        """The window to upload an edited version of the contract, or its signed copy
+        (``contract_wizard_mode`` ``sign`` in the context)."""
         self.ensure_one()
-        if not self.contract_id:
-            raise UserError(_('Prepare the contract of "%(lead)s" first.', lead=self.name))
-        mode = self.env.context.get("contract_wizard_mode") == "sign" and "sign" or "upload"
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Mark signed") if mode == "sign" else _("Upload a version"),
-            "res_model": "followup.contract.upload.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_contract_id": self.contract_id.id, "default_mode": mode},
-        }
+        return self._get_followup_upload_wizard_action("contract")
 
     def action_prepare_act(self):
         """*Prepare act*: prepare (or prepare again) the act of completed work of this
@@ -184,68 +130,21 @@ class CrmLead(models.Model):
     def action_open_act_prepare_wizard(self):
         """The window that shows the act template that will be used, in which language and why."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Prepare act"),
-            "res_model": "followup.contract.prepare.wizard",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_lead_id": self.id, "default_document_kind": "act"},
-        }
+        return self._get_followup_prepare_wizard_action("act", _("Prepare act"))
 
     def action_send_act(self):
         """Odoo's mail composer with the template *Act of completed work* and the act's PDF."""
         self.ensure_one()
-        self.check_access("write")
-        act = self.act_id
-        if not act:
-            raise UserError(_('Prepare the act of "%(lead)s" before sending it.', lead=self.name))
-        if act.state == "signed":
-            raise UserError(_("Act %(number)s is already signed.", number=act.name))
-        if not act.pdf_attachment_id:
-            raise UserError(
-                _(
-                    "Act %(number)s has no PDF to send: install LibreOffice (Debian package %(package)s) "
-                    "and prepare it again.",
-                    number=act.name,
-                    package=office.PACKAGE,
-                )
-            )
-        if not self.partner_id.email:
-            raise UserError(
-                _(
-                    'The customer of "%(lead)s" (%(partner)s) has no email address: add it before sending the act.',
-                    lead=self.name,
-                    partner=self.partner_id.display_name or _("none"),
-                )
-            )
-        template = self.env.ref("odoo_sales_followup.mail_template_act")
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Send act"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": "crm.lead",
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_attachment_ids": [(6, 0, act.pdf_attachment_id.ids)],
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-            },
-        }
+        act = self._check_followup_document_sendable("act")
+        return self._get_followup_composer_action(
+            _("Send act"), "odoo_sales_followup.mail_template_act", act.pdf_attachment_id
+        )
 
     def action_open_act_wizard(self):
         """The window to upload an edited version of the act, or its signed copy
         (``contract_wizard_mode`` ``sign`` in the context)."""
         self.ensure_one()
-        if not self.act_id:
-            raise UserError(_('Prepare the act of "%(lead)s" first.', lead=self.name))
-        mode = self.env.context.get("contract_wizard_mode") == "sign" and "sign" or "upload"
-        return self.act_id._get_upload_wizard_action(mode)
+        return self._get_followup_upload_wizard_action("act")
 
     def action_open_acts(self):
         self.ensure_one()
@@ -256,6 +155,117 @@ class CrmLead(models.Model):
             "view_mode": "list,form",
             "domain": [("lead_id", "=", self.id), ("document_kind", "=", "act")],
             "context": {"create": False},
+        }
+
+    def _get_followup_document(self, kind):
+        """The current document of ``kind`` (``contract`` or ``act``) of this opportunity."""
+        self.ensure_one()
+        return self.act_id if kind == "act" else self.contract_id
+
+    @api.model
+    def _get_current_followup_document(self, documents):
+        """The current one of ``documents`` (contracts, or acts): the latest not cancelled."""
+        return documents.sorted("id", reverse=True).filtered(lambda document: document.state != "cancelled")[:1]
+
+    def _get_followup_prepare_wizard_action(self, kind, name):
+        """The window *Prepare contract* (*Prepare act*, as ``name`` says) of ``kind``."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "followup.contract.prepare.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_lead_id": self.id, "default_document_kind": kind},
+        }
+
+    def _get_followup_upload_wizard_action(self, kind):
+        """The window to upload an edited version of the current document of ``kind``, or its
+        signed copy (``contract_wizard_mode`` ``sign`` in the context); refused before it is
+        prepared."""
+        document = self._get_followup_document(kind)
+        if not document:
+            if kind == "act":
+                raise UserError(_('Prepare the act of "%(lead)s" first.', lead=self.name))
+            raise UserError(_('Prepare the contract of "%(lead)s" first.', lead=self.name))
+        mode = self.env.context.get("contract_wizard_mode") == "sign" and "sign" or "upload"
+        return document._get_upload_wizard_action(mode)
+
+    def _check_followup_document_sendable(self, kind):
+        """The current document of ``kind``, checked before it is sent: the user may edit the
+        opportunity, the document exists, is not signed, has a PDF, and the customer has an
+        email address; refused (named) otherwise."""
+        self.check_access("write")
+        document = self._get_followup_document(kind)
+        is_act = kind == "act"
+        if not document:
+            if is_act:
+                raise UserError(_('Prepare the act of "%(lead)s" before sending it.', lead=self.name))
+            raise UserError(_('Prepare the contract of "%(lead)s" before sending it.', lead=self.name))
+        if document.state == "signed":
+            if is_act:
+                raise UserError(_("Act %(number)s is already signed.", number=document.name))
+            raise UserError(_("Contract %(number)s is already signed.", number=document.name))
+        if not document.pdf_attachment_id:
+            if is_act:
+                raise UserError(
+                    _(
+                        "Act %(number)s has no PDF to send: install LibreOffice (Debian package %(package)s) "
+                        "and prepare it again.",
+                        number=document.name,
+                        package=office.PACKAGE,
+                    )
+                )
+            raise UserError(
+                _(
+                    "Contract %(number)s has no PDF to send: install LibreOffice (Debian package %(package)s) "
+                    "and prepare it again.",
+                    number=document.name,
+                    package=office.PACKAGE,
+                )
+            )
+        if not self.partner_id.email:
+            partner = self.partner_id.display_name or _("none")
+            if is_act:
+                raise UserError(
+                    _(
+                        'The customer of "%(lead)s" (%(partner)s) has no email address: add it before sending '
+                        "the act.",
+                        lead=self.name,
+                        partner=partner,
+                    )
+                )
+            raise UserError(
+                _(
+                    'The customer of "%(lead)s" (%(partner)s) has no email address: add it before sending the '
+                    "contract.",
+                    lead=self.name,
+                    partner=partner,
+                )
+            )
+        return document
+
+    def _get_followup_composer_action(self, name, template_xmlid, attachments):
+        """Odoo's mail composer on this opportunity, titled ``name``, with the mail template
+        ``template_xmlid`` and ``attachments`` (a contract's or an act's PDF...) attached."""
+        self.ensure_one()
+        template = self.env.ref(template_xmlid)
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": "crm.lead",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_attachment_ids": [(6, 0, attachments.ids)],
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+            },
         }
 
     # ---- HOOKS ----
@@ -420,7 +430,7 @@ class CrmLead(models.Model):
                     team=self.team_id.name or _("none"),
                 )
             )
-        current = self.act_id if is_act else self.contract_id
+        current = self._get_followup_document(kind)
         if current.state == "signed":
             if is_act:
                 raise UserError(
@@ -519,7 +529,8 @@ class CrmLead(models.Model):
         return invoices.with_env(self.env)
 
     def _get_act_invoice(self):
-        """The invoice an act is prepared from: the latest posted customer invoice of the deal."""
+        """The invoice an act is prepared from (and a contract is sent with): the latest posted
+        customer invoice of the deal."""
         return self._get_act_invoices()[:1]
 
     def _get_contract_invoice_attachment(self, contract):
@@ -532,16 +543,12 @@ class CrmLead(models.Model):
         """
         self.ensure_one()
         order = contract.order_id or self._get_contract_order()
-        # sudo: to find the opportunity's invoices (a salesperson's rights may hide them); the PDF
-        # is rendered below with the sender's rights, after checking they may read the invoice
-        invoices = (
-            self.sudo()
-            .order_ids.invoice_ids.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted")
-            .sorted("id", reverse=True)
-        )
+        # the PDF is rendered below with the sender's rights, after checking they may read the invoice
+        invoice = self._get_act_invoice()
         Report = self.env["ir.actions.report"]
-        if invoices:
-            invoice = invoices[0].with_env(self.env)
+        if invoice:
+            # sudo: its number, to name it, whatever the sender may read
+            invoice_name = invoice.sudo().name
             try:
                 invoice.check_access("read")
             except AccessError as error:
@@ -549,12 +556,12 @@ class CrmLead(models.Model):
                     _(
                         'Invoice %(invoice)s of "%(lead)s" is not one you may read: ask an accountant to send it, '
                         "or to give you access to it.",
-                        invoice=invoices[0].name,
+                        invoice=invoice_name,
                         lead=self.name,
                     )
                 ) from error
             content, _type = Report._render_qweb_pdf("account.account_invoices", invoice.ids)
-            name = f"{(invoices[0].name or '').replace('/', '_')}.pdf"
+            name = f"{(invoice_name or '').replace('/', '_')}.pdf"
         elif order:
             content, _type = Report.with_context(proforma=True)._render_qweb_pdf(
                 "sale.action_report_pro_forma_invoice", order.ids
@@ -580,9 +587,7 @@ class CrmLead(models.Model):
         record it, and move the opportunity to its team's payment stage, as the user who sent
         it. Override to act on a sent contract."""
         self.ensure_one()
-        emails = ", ".join(partner.email_formatted for partner in partners if partner.email) or self.partner_id.email
-        # sudo: the contract's state is the engine's; the user just sent it from the opportunity
-        contract.sudo().write({"state": "sent", "sent_date": fields.Datetime.now(), "sent_to": emails})
+        emails = self._mark_followup_document_sent(contract, partners)
         stage = self.team_id._get_contract_payment_stage()
         note = _("Contract %(number)s and the invoice were sent to %(emails)s.", number=contract.name, emails=emails)
         self.message_post(body=note)
@@ -617,10 +622,17 @@ class CrmLead(models.Model):
         """Hook: the act was sent to ``partners`` (called once the composer sent it): recorded
         on the act and in the chatter. Override to act on a sent act."""
         self.ensure_one()
-        emails = ", ".join(partner.email_formatted for partner in partners if partner.email) or self.partner_id.email
-        # sudo: the act's state is the engine's; the user just sent it from the opportunity
-        act.sudo().write({"state": "sent", "sent_date": fields.Datetime.now(), "sent_to": emails})
+        emails = self._mark_followup_document_sent(act, partners)
         self.message_post(body=_("Act %(number)s was sent to %(emails)s.", number=act.name, emails=emails))
+
+    def _mark_followup_document_sent(self, document, partners):
+        """Record ``document`` (a contract or an act) sent now to ``partners`` (else to the
+        customer's address); the addresses it went to."""
+        self.ensure_one()
+        emails = ", ".join(partner.email_formatted for partner in partners if partner.email) or self.partner_id.email
+        # sudo: the document's state is the engine's; the user just sent it from the opportunity
+        document.sudo().write({"state": "sent", "sent_date": fields.Datetime.now(), "sent_to": emails})
+        return emails
 
     def _meet_act_signed(self, act, attachment):
         """*Act signed* follows the act: the criteria of that rule and the shipped *Acceptance act

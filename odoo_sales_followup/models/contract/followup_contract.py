@@ -334,16 +334,10 @@ class FollowupContract(models.Model):
         }
 
     @api.model
-    def _get_render_context(self, lead, order, template, number):
-        """The plain values (strings, numbers, lists of dicts) a contract template receives:
-        never records, so that a template cannot call a method."""
-        company = lead.company_id or self.env.company
-        lang = template._get_contract_lang(lead)
-        # everything in the template's language: labels, country names, dates, words
-        contract_model = self.with_context(lang=lang)
-        env = contract_model.env
-        currency = order.currency_id or company.currency_id
-        today = company._get_followup_today()
+    def _get_render_formatters(self, currency):
+        """``(money, number_of)``: the amounts in ``currency`` and the numbers (``digits``
+        decimals, 2 unless given) as a template shows them, in the environment's language."""
+        env = self.env
 
         def money(amount):
             return formatLang(env, amount, currency_obj=currency)
@@ -351,113 +345,120 @@ class FollowupContract(models.Model):
         def number_of(value, digits=2):
             return formatLang(env, value, digits=digits)
 
-        lines = []
-        for index, line in enumerate(order.order_line.filtered(lambda line: not line.display_type), start=1):
-            lines.append(
+        return money, number_of
+
+    @api.model
+    def _get_render_lines(self, lines, lang, currency, *, quantity, uom, taxes):
+        """The values (:data:`LINE_KEYS`) a template receives of ``lines``, the quotation's
+        (``sale.order.line``) or the invoice's (``account.move.line``), numbered from 1 and
+        formatted in ``lang`` (the environment's): ``quantity``, ``uom`` and ``taxes`` name
+        the lines' fields of the quantity, the unit and the taxes."""
+        money, number_of = self._get_render_formatters(currency)
+        values = []
+        for index, line in enumerate(lines, start=1):
+            qty = line[quantity]
+            values.append(
                 {
                     "number": index,
                     "product": line.product_id.with_context(lang=lang).display_name or line.name or "",
                     "description": line.name or "",
-                    "quantity": number_of(line.product_uom_qty, 3 if line.product_uom_qty % 1 else 0),
-                    "unit": line.product_uom.with_context(lang=lang).name or "",
+                    "quantity": number_of(qty, 3 if qty % 1 else 0),
+                    "unit": line[uom].with_context(lang=lang).name or "",
                     "price_unit": money(line.price_unit),
                     "discount": number_of(line.discount),
-                    "taxes": ", ".join(line.tax_id.with_context(lang=lang).mapped("name")),
+                    "taxes": ", ".join(line[taxes].with_context(lang=lang).mapped("name")),
                     "subtotal": money(line.price_subtotal),
                     "total": money(line.price_total),
                 }
             )
+        return values
+
+    @api.model
+    def _get_render_shared_values(self, lead, source, lines, lang, **line_fields):
+        """The values contracts and acts both receive, in ``lang`` (the environment's): both
+        parties (:meth:`_get_party_values`), the opportunity, ``lines`` of ``source`` (the
+        quotation or the invoice, see :meth:`_get_render_lines` for ``line_fields``), its
+        amounts (in words too) and currency, and the date of the day (the company's)."""
+        company = lead.company_id or self.env.company
+        currency = source.currency_id or company.currency_id
+        money, _number_of = self._get_render_formatters(currency)
         return {
-            "customer": contract_model._get_party_values(lead.partner_id),
-            "company": contract_model._get_party_values(company.partner_id),
-            "contract": {"number": number, "date": format_date(env, today)},
+            "customer": self._get_party_values(lead.partner_id),
+            "company": self._get_party_values(company.partner_id),
             "opportunity": {
                 "name": lead.name or "",
                 "expected_revenue": money(lead.expected_revenue),
                 "salesperson": lead.user_id.name or "",
             },
-            "quotation": {
-                "name": order.name or "",
-                "date": format_date(env, order.date_order) if order else "",
-                "validity_date": format_date(env, order.validity_date) if order.validity_date else "",
-                "payment_terms": order.payment_term_id.with_context(lang=lang).name or "",
-            },
-            "lines": lines,
-            "amount_untaxed": money(order.amount_untaxed),
-            "amount_tax": money(order.amount_tax),
-            "amount_total": money(order.amount_total),
-            "amount_words": amount_in_words(order.amount_total, currency.name, lang, currency.currency_unit_label),
+            "lines": self._get_render_lines(lines, lang, currency, **line_fields),
+            "amount_untaxed": money(source.amount_untaxed),
+            "amount_tax": money(source.amount_tax),
+            "amount_total": money(source.amount_total),
+            "amount_words": amount_in_words(source.amount_total, currency.name, lang, currency.currency_unit_label),
             "currency": currency.name,
-            "date": format_date(env, today),
+            "date": format_date(self.env, company._get_followup_today()),
         }
+
+    @api.model
+    def _get_render_context(self, lead, order, template, number):
+        """The plain values (strings, numbers, lists of dicts) a contract template receives:
+        never records, so that a template cannot call a method."""
+        lang = template._get_contract_lang(lead)
+        # everything in the template's language: labels, country names, dates, words
+        contract_model = self.with_context(lang=lang)
+        env = contract_model.env
+        values = contract_model._get_render_shared_values(
+            lead,
+            order,
+            order.order_line.filtered(lambda line: not line.display_type),
+            lang,
+            quantity="product_uom_qty",
+            uom="product_uom",
+            taxes="tax_id",
+        )
+        values["contract"] = {"number": number, "date": values["date"]}
+        values["quotation"] = {
+            "name": order.name or "",
+            "date": format_date(env, order.date_order) if order else "",
+            "validity_date": format_date(env, order.validity_date) if order.validity_date else "",
+            "payment_terms": order.payment_term_id.with_context(lang=lang).name or "",
+        }
+        return values
 
     @api.model
     def _get_act_render_context(self, lead, move, template, number):
         """The plain values an act template receives, from the invoice ``move``: its lines,
         quantities, units, prices, VAT and totals, the amount in words, the act's number and
         date, the deal's contract (number and date) and both parties' legal data, as a
-        contract's (:meth:`_get_party_values`). Never records."""
-        company = lead.company_id or self.env.company
+        contract's (:meth:`_get_render_shared_values`). Never records."""
         lang = template._get_contract_lang(lead)
         act_model = self.with_context(lang=lang)
         env = act_model.env
-        currency = move.currency_id or company.currency_id
-        today = company._get_followup_today()
-
-        def money(amount):
-            return formatLang(env, amount, currency_obj=currency)
-
-        def number_of(value, digits=2):
-            return formatLang(env, value, digits=digits)
-
-        lines = []
-        product_lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-        for index, line in enumerate(product_lines, start=1):
-            lines.append(
-                {
-                    "number": index,
-                    "product": line.product_id.with_context(lang=lang).display_name or line.name or "",
-                    "description": line.name or "",
-                    "quantity": number_of(line.quantity, 3 if line.quantity % 1 else 0),
-                    "unit": line.product_uom_id.with_context(lang=lang).name or "",
-                    "price_unit": money(line.price_unit),
-                    "discount": number_of(line.discount),
-                    "taxes": ", ".join(line.tax_ids.with_context(lang=lang).mapped("name")),
-                    "subtotal": money(line.price_subtotal),
-                    "total": money(line.price_total),
-                }
-            )
+        values = act_model._get_render_shared_values(
+            lead,
+            move,
+            move.invoice_line_ids.filtered(lambda line: line.display_type == "product"),
+            lang,
+            quantity="quantity",
+            uom="product_uom_id",
+            taxes="tax_ids",
+        )
         contract = lead.contract_id
         contract_date = contract.signed_date or (
             contract.create_date and contract.company_id._get_followup_date(contract.create_date)
         )
-        return {
-            "customer": act_model._get_party_values(lead.partner_id),
-            "company": act_model._get_party_values(company.partner_id),
-            "act": {"number": number, "date": format_date(env, today)},
-            "contract": {
-                "number": contract.name or "",
-                "date": format_date(env, contract_date) if contract_date else "",
-            },
-            "opportunity": {
-                "name": lead.name or "",
-                "expected_revenue": money(lead.expected_revenue),
-                "salesperson": lead.user_id.name or "",
-            },
-            "invoice": {
-                "name": move.name or "",
-                "date": format_date(env, move.invoice_date) if move.invoice_date else "",
-                "due_date": format_date(env, move.invoice_date_due) if move.invoice_date_due else "",
-                "payment_terms": move.invoice_payment_term_id.with_context(lang=lang).name or "",
-            },
-            "lines": lines,
-            "amount_untaxed": money(move.amount_untaxed),
-            "amount_tax": money(move.amount_tax),
-            "amount_total": money(move.amount_total),
-            "amount_words": amount_in_words(move.amount_total, currency.name, lang, currency.currency_unit_label),
-            "currency": currency.name,
-            "date": format_date(env, today),
+        values["act"] = {"number": number, "date": values["date"]}
+        values["contract"] = {
+            "number": contract.name or "",
+            "date": format_date(env, contract_date) if contract_date else "",
         }
+        values["invoice"] = {
+            "name": move.name or "",
+            "date": format_date(env, move.invoice_date) if move.invoice_date else "",
+            "due_date": format_date(env, move.invoice_date_due) if move.invoice_date_due else "",
+            "payment_terms": move.invoice_payment_term_id.with_context(lang=lang).name or "",
+        }
+        return values
 
     @api.model
     def _check_placeholders(self, template, attributes):
