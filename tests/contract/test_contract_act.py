@@ -124,6 +124,10 @@ class TestContractAct(ContractCommon):
         templates = self.env["followup.contract.template"]._get_templates_for_lead(deal)
         self.assertFalse(templates.filtered(lambda template: template.document_kind == "act"))
         self.assertIn(self.act_en, self.env["followup.contract.template"]._get_templates_for_lead(deal, "act"))
+        # the deal's buttons list each kind on its own, as their counts count them
+        Document = self.env["followup.contract"]
+        self.assertEqual(Document.search(deal.action_open_contracts()["domain"]), contract)
+        self.assertEqual(Document.search(deal.action_open_acts()["domain"]), act)
 
     def test_prepare_act_needs_a_posted_invoice(self):
         deal = self._contract_deal()

@@ -104,15 +104,7 @@ class CrmLead(models.Model):
         )
 
     def action_open_contracts(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Contracts"),
-            "res_model": "followup.contract",
-            "view_mode": "list,form",
-            "domain": [("lead_id", "=", self.id)],
-            "context": {"create": False},
-        }
+        return self._get_followup_documents_action("contract", _("Contracts"))
 
     def action_open_contract_wizard(self):
         """The window to upload an edited version of the contract, or its signed copy
@@ -147,13 +139,17 @@ class CrmLead(models.Model):
         return self._get_followup_upload_wizard_action("act")
 
     def action_open_acts(self):
+        return self._get_followup_documents_action("act", _("Acts"))
+
+    def _get_followup_documents_action(self, kind, name):
+        """The list of this opportunity's documents of ``kind`` (``contract`` or ``act``)."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Acts"),
+            "name": name,
             "res_model": "followup.contract",
             "view_mode": "list,form",
-            "domain": [("lead_id", "=", self.id), ("document_kind", "=", "act")],
+            "domain": [("lead_id", "=", self.id), ("document_kind", "=", kind)],
             "context": {"create": False},
         }
 
