@@ -175,17 +175,20 @@ class TestProductionCalendar(ProductionCalendarCommon):
         self.assertEqual(self.calendar.followup_workday_ids.mapped("date"), [MOVED_SATURDAY])
 
     def test_a_country_without_calendar_and_a_bad_year(self):
-        self.company.country_id = self.env.ref("base.xk")
+        # companies of their own: the test company keeps its country (Odoo checks more than
+        # the calendar when a company changes country)
+        Company = self.env["res.company"]
+        kosovo = Company.create({"name": "Prishtina office", "country_id": self.env.ref("base.xk").id})
         with self.assertRaisesRegex(UserError, "No production calendar is known for Kosovo"):
-            self.company.action_load_production_calendar(2026)
-        self.company.country_id = self.env.ref("base.fr")
-        self.company.action_load_production_calendar(2027)
-        self.assertIn(date(2027, 7, 14), self.company._get_followup_business_days(date(2027, 7, 1)).holidays)
-        self.company.country_id = False
+            kosovo.action_load_production_calendar(2026)
+        france = Company.create({"name": "Paris office", "country_id": self.env.ref("base.fr").id})
+        france.action_load_production_calendar(2027)
+        self.assertIn(date(2027, 7, 14), france._get_followup_business_days(date(2027, 7, 1)).holidays)
+        nowhere = Company.create({"name": "Office without a country"})
         with self.assertRaisesRegex(UserError, "Set the country of the company"):
-            self.company.action_load_production_calendar(2026)
+            nowhere.action_load_production_calendar(2026)
         with self.assertRaisesRegex(UserError, "from 1991 to 2200"):
-            self.company.action_load_production_calendar(99999)
+            nowhere.action_load_production_calendar(99999)
 
 
 @tagged("post_install", "-at_install", "sales_followup_calendar")
