@@ -68,7 +68,8 @@ class SaleOrder(models.Model):
             return "confirmed"
         if self.state == "cancel":
             return "cancelled"
-        if self.validity_date and self.validity_date < fields.Date.context_today(self):
+        # expired on the quotation's company's day, whoever (a user, the daily job) asks
+        if self.validity_date and self.validity_date < self.company_id._get_followup_today():
             return "expired"
         return False
 
